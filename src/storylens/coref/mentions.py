@@ -1,0 +1,256 @@
+"""Mention detection from a spaCy parse: names, nominal phrases and pronouns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from storylens.coref.gender import GenderGuesser
+from storylens.coref.lexicon import (
+    DETERMINERS_DEFINITE,
+    NEUTRAL_MODIFIERS,
+    PERSON_NOUNS,
+    PRONOUNS,
+    TITLES,
+    PronounInfo,
+)
+from storylens.nlp.quotes import QuoteIndex
+
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "FAC", "LOC", "NORP", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"})
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+_TITLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
+
+
+@dataclass(slots=True)
+class M:
+    """One mention with the features the passes read."""
+
+    idx: int
+    start_tok: int
+    end_tok: int
+    head: int
+    start: int
+    end: int
+    text: str
+    kind: str  # "name" | "nominal" | "pronoun"
+    sent: int
+    quote: int = -1
+    nested_quote: bool = False
+    label: str = ""
+    gender: str = "u"
+    number: str = "sg"
+    animate: bool | None = None
+    name_key: tuple[str, ...] = ()
+    name_start: int = -1  # first token of the bare name, titles skipped
+    role: str | None = None
+    role_mods: frozenset[str] = field(default_factory=frozenset)
+    definite: bool = False
+    has_name_inside: bool = False
+    pron: PronounInfo | None = None
+
+    @property
+    def is_person(self) -> bool:
+        return self.label == "PERSON" or bool(self.animate)
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct):
+        end -= 1
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    return start, end
+
+
+def _person_tokens(doc: Doc) -> set[int]:
+    return {t.i for e in doc.ents if e.label_ == "PERSON" for t in e}
+
+
+def _extend_titles(doc: Doc, start: int, end: int, persons: set[int]) -> int:
+    """Grow a person name leftwards over its title words (`Russian Ambassador`)."""
+    while start > 0:
+        tok = doc[start - 1]
+        if tok.i in persons or tok.text in _POSSESSIVE or tok.is_punct or tok.pos_ not in ("PROPN", "NOUN", "ADJ"):
+            break
+        if tok.dep_ not in _TITLE_DEPS or not (start <= tok.head.i < end):
+            break
+        start -= 1
+    return start
+
+
+def _name_key(titles: list[Token], name: list[Token]) -> tuple[tuple[str, ...], str | None, frozenset[str], int]:
+    """Split a name mention into its bare name words and the role its titles give.
+
+    ``titles`` are the words grown in front of the entity (`Port authority
+    spokeswoman`); a title the tagger kept inside the entity (`President Putin`)
+    moves over to them.
+    """
+    words = [t for t in name if not t.is_punct and t.lower_ not in ("the", "a", "an")]
+    lead = list(titles)
+    while len(words) > 1 and words[0].lower_ in TITLES:
+        lead.append(words.pop(0))
+    nouns = [t for t in lead if t.lower_ in TITLES or t.pos_ == "NOUN"]
+    role = nouns[-1].lower_.rstrip(".") if nouns else None
+    mods = frozenset(t.lower_ for t in lead if t.lower_.rstrip(".") != role) - NEUTRAL_MODIFIERS
+    start = words[0].i if words else name[0].i
+    return tuple(t.lower_ for t in words), role, mods, start
+
+
+class MentionFinder:
+    def __init__(self, genders: GenderGuesser) -> None:
+        self.genders = genders
+
+    def find(self, doc: Doc, quotes: QuoteIndex) -> list[M]:
+        sent_of = [0] * len(doc)
+        for si, sent in enumerate(doc.sents):
+            for t in sent:
+                sent_of[t.i] = si
+        persons = _person_tokens(doc)
+        out: list[M] = []
+        seen: set[tuple[int, int]] = set()
+        ent_spans: set[tuple[int, int]] = set()
+
+        def add(start: int, end: int, head: int, kind: str, **kw: object) -> M | None:
+            if start >= end or (start, end) in seen:
+                return None
+            seen.add((start, end))
+            span = doc[start:end]
+            m = M(
+                idx=len(out),
+                start_tok=start,
+                end_tok=end,
+                head=head,
+                start=span.start_char,
+                end=span.end_char,
+                text=span.text,
+                kind=kind,
+                sent=sent_of[head],
+                quote=quotes.region_of(span.start_char),
+                nested_quote=quotes.in_nested(span.start_char),
+                **kw,  # type: ignore[arg-type]
+            )
+            out.append(m)
+            return m
+
+        for ent in doc.ents:
+            if ent.label_ not in NAME_LABELS:
+                continue
+            start, end = _trim(doc, ent.start, ent.end)
+            if start >= end:
+                continue
+            if ent.label_ == "NORP" and doc[end - 1].tag_ not in ("NNPS", "NNS"):
+                continue  # "Russian" as an adjective is not a mention
+            ent_spans.add((start, end))
+            head = doc[start:end].root.i
+            ent_start = start
+            if ent.label_ == "PERSON":
+                start = _extend_titles(doc, start, end, persons)
+            key, role, mods, name_start = _name_key(list(doc[start:ent_start]), list(doc[ent_start:end]))
+            gender = "u"
+            if ent.label_ == "PERSON":
+                gender = self.genders.for_name(key, role)
+            add(
+                start,
+                end,
+                head,
+                "name",
+                label=ent.label_,
+                gender=gender,
+                number="pl" if ent.label_ == "NORP" else "sg",
+                animate=ent.label_ == "PERSON" or None,
+                name_key=key,
+                role=role,
+                role_mods=mods,
+                name_start=name_start,
+            )
+
+        for chunk in doc.noun_chunks:
+            # Proper-noun phrases the NER missed (`Mayor Elena Ruiz` in some contexts).
+            root = chunk.root
+            if root.pos_ != "PROPN" or root.ent_type_ or (chunk.start, chunk.end) in seen:
+                continue
+            start, end = _trim(doc, chunk.start, chunk.end)
+            while start < end and doc[start].pos_ not in ("PROPN",) and doc[start].lower_ not in TITLES:
+                start += 1
+            tokens = list(doc[start:end])
+            if not tokens or any(t.ent_type_ for t in tokens):
+                continue
+            key, role, mods, name_start = _name_key([], tokens)
+            gender = self.genders.for_name(key, role)
+            person = (role is not None and role in TITLES) or gender != "u"
+            add(
+                start,
+                end,
+                root.i,
+                "name",
+                label="PERSON" if person else "",
+                gender=gender,
+                animate=person or None,
+                name_key=key,
+                role=role,
+                role_mods=mods,
+                name_start=name_start,
+            )
+
+        for tok in doc:
+            if tok.tag_ not in ("PRP", "PRP$") or tok.lower_ not in PRONOUNS:
+                continue
+            info = PRONOUNS[tok.lower_]
+            if tok.lower_ == "her" and tok.tag_ == "PRP$":
+                info = PronounInfo(3, "sg", "f", possessive=True)
+            add(
+                tok.i,
+                tok.i + 1,
+                tok.i,
+                "pronoun",
+                pron=info,
+                gender=info.gender,
+                number=info.number,
+                animate=info.gender in ("m", "f") or info.person in (1, 2) or None,
+            )
+
+        for span in self._nominal_spans(doc):
+            start, end = _trim(doc, span.start, span.end)
+            if start >= end or (start, end) in ent_spans:
+                continue
+            root = doc[start:end].root
+            if root.pos_ not in ("NOUN",) or root.ent_type_ in ("PERSON", "ORG", "GPE"):
+                continue
+            lemma = root.lemma_.lower()
+            mods = (
+                frozenset(
+                    c.lower_ for c in root.children if c.dep_ in ("amod", "compound", "nmod") and start <= c.i < end
+                )
+                - NEUTRAL_MODIFIERS
+            )
+            first = doc[start].lower_
+            definite = first in DETERMINERS_DEFINITE or any(c.dep_ == "poss" for c in root.children)
+            # A person's name inside (`Putin's spokesman`) makes this more than a description;
+            # an organisation or place modifier (`the Kremlin spokesman`) does not.
+            inside = any(t.ent_type_ == "PERSON" or t.dep_ == "poss" for t in doc[start:end] if t.i != root.i)
+            add(
+                start,
+                end,
+                root.i,
+                "nominal",
+                label="",
+                gender=PERSON_NOUNS.get(lemma, "u"),
+                number="pl" if root.tag_ in ("NNS", "NNPS") else "sg",
+                animate=True if lemma in PERSON_NOUNS else None,
+                role=lemma,
+                role_mods=mods,
+                definite=definite,
+                has_name_inside=inside,
+            )
+        out.sort(key=lambda m: (m.start, -m.end))
+        for i, m in enumerate(out):
+            m.idx = i
+        return out
+
+    @staticmethod
+    def _nominal_spans(doc: Doc) -> list[Span]:
+        spans = list(doc.noun_chunks)
+        for tok in doc:
+            if tok.dep_ == "poss" and tok.pos_ == "NOUN":
+                spans.append(doc[tok.left_edge.i : tok.i + 1])
+        return spans

@@ -1,0 +1,216 @@
+"""Precision-ordered clustering passes, after the multi-pass sieve (Lee et al. 2013).
+
+Each pass is a plain function over a ``Context``; the strongest evidence (the
+same name) runs first, so later, weaker passes see clusters that already carry
+names, roles and genders. ``PASSES`` lists them in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from storylens.coref.clusters import Clusters
+from storylens.coref.lexicon import SPEECH_VERBS
+from storylens.coref.mentions import M
+from storylens.coref.pronouns import resolve_pronouns
+from storylens.nlp.quotes import QuoteIndex
+
+LEAD_WINDOW_SENTENCES = 4
+
+
+@dataclass(slots=True)
+class Context:
+    doc: Doc
+    ms: list[M]
+    quotes: QuoteIndex
+    speakers: list[int | None]
+    cl: Clusters
+
+    def by_head(self) -> dict[int, list[M]]:
+        out: dict[int, list[M]] = {}
+        for m in self.ms:
+            out.setdefault(m.head, []).append(m)
+        return out
+
+
+def exact_name_match(ctx: Context) -> None:
+    first: dict[tuple[str, ...], int] = {}
+    for m in ctx.ms:
+        if m.kind != "name" or not m.name_key:
+            continue
+        if m.name_key in first:
+            ctx.cl.union(first[m.name_key], m.idx)
+        else:
+            first[m.name_key] = m.idx
+
+
+def name_alias_match(ctx: Context) -> None:
+    """`Putin`, `President Putin` and `Vladimir Putin`; `Hillary` and `Hillary Clinton`."""
+    full = [m for m in ctx.ms if m.kind == "name" and m.label == "PERSON" and len(m.name_key) >= 2]
+    for m in ctx.ms:
+        if m.kind != "name" or not m.name_key or m.label not in ("PERSON", "ORG", "GPE", "NORP", ""):
+            continue
+        key = m.name_key
+        targets: dict[int, M] = {}
+        for f in full:
+            if f.idx == m.idx or (len(f.name_key) <= len(key) and f.name_key != key):
+                continue
+            fk = f.name_key
+            if (len(key) == 1 and key[0] in (fk[0], fk[-1])) or (
+                len(key) >= 2 and key[0] == fk[0] and key[-1] == fk[-1]
+            ):
+                targets.setdefault(ctx.cl.find(f.idx), f)
+        if len(targets) == 1:
+            ((root, f),) = targets.items()
+            if len(ctx.cl.genders(root) | ctx.cl.genders(m.idx)) <= 1:
+                ctx.cl.union(root, m.idx)
+
+
+def appositive_match(ctx: Context) -> None:
+    """`Trump's national security adviser, Michael Flynn` and `the other candidate, Donald Trump`."""
+    heads = ctx.by_head()
+    for tok in ctx.doc:
+        if tok.dep_ != "appos":
+            continue
+        a = _largest(heads.get(tok.head.i, []))
+        b = _largest(heads.get(tok.i, []))
+        if a is None or b is None or a.pron or b.pron:
+            continue
+        name, nominal = (a, b) if a.kind == "name" else (b, a)
+        if name.kind != "name" or nominal.kind != "nominal":
+            continue
+        if ctx.cl.compatible(name.idx, nominal.idx):
+            ctx.cl.union(name.idx, nominal.idx)
+            if nominal.role:
+                ctx.cl.learn_role(name.idx, nominal.role, nominal.role_mods)
+
+
+def predicate_roles(ctx: Context) -> None:
+    """`Flynn was the national security adviser`: learn the role, link nothing."""
+    heads = ctx.by_head()
+    for tok in ctx.doc:
+        if tok.dep_ != "attr" or tok.head.lemma_ != "be" or tok.pos_ != "NOUN":
+            continue
+        subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+        m = _largest(heads.get(subj.i, [])) if subj is not None else None
+        if m is not None and m.kind == "name" and m.label == "PERSON":
+            ctx.cl.learn_role(m.idx, tok.lemma_.lower())
+
+
+def lead_role_introduction(ctx: Context) -> None:
+    """News leads name a person by role first (`Putin's spokesman said ...`) and by
+    name later (`Dmitry Peskov told CNN`): link the role to the first person who is
+    then introduced speaking."""
+    leads = [
+        m
+        for m in ctx.ms
+        if m.kind == "nominal"
+        and m.animate
+        and m.sent <= 1
+        and m.quote == -1
+        and m.number == "sg"
+        and (not m.definite or m.has_name_inside)
+    ]
+    speakers = _speaking_mentions(ctx)
+    for lead in leads:
+        if len(ctx.cl.mentions_of(lead.idx)) > 1 or ctx.doc[lead.head].dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        for m in ctx.ms:
+            if m.start <= lead.end or m.kind != "name" or m.label != "PERSON" or _first_mention(ctx, m) is not m:
+                continue
+            if m.sent > lead.sent + LEAD_WINDOW_SENTENCES:
+                break
+            roles = ctx.cl.roles(m.idx)
+            if m.idx not in speakers or (roles and lead.role not in roles):
+                continue
+            if ctx.cl.compatible(m.idx, lead.idx):
+                ctx.cl.union(m.idx, lead.idx)
+                if lead.role:
+                    ctx.cl.learn_role(m.idx, lead.role, lead.role_mods)
+            break
+
+
+def role_descriptions(ctx: Context) -> None:
+    """`the Russian ambassador`, `the spokesman`: a role this article gave one named person."""
+    named = {ctx.cl.find(m.idx) for m in ctx.ms if m.kind == "name" and m.label == "PERSON"}
+    for d in ctx.ms:
+        if d.kind != "nominal" or not d.animate or d.has_name_inside or d.number != "sg":
+            continue
+        if not d.definite or len(ctx.cl.mentions_of(d.idx)) > 1 or _has_possessor(ctx, d):
+            continue
+        fits: list[tuple[int, bool, bool]] = []  # root, modifiers match, modifiers clash
+        for root in named:
+            mods = ctx.cl.roles(root).get(d.role or "")
+            if mods is None or not ctx.cl.compatible(root, d.idx):
+                continue
+            known = mods | _name_words(ctx, root)
+            fits.append((root, d.role_mods <= known, bool(d.role_mods and mods and not d.role_mods & known)))
+        exact = [r for r, ok, _ in fits if ok]
+        if len(exact) == 1:
+            ctx.cl.union(exact[0], d.idx)
+        elif len(fits) == 1 and not fits[0][2]:
+            # The only person with this role, described with words we never saw (`the Kremlin spokesman`).
+            ctx.cl.union(fits[0][0], d.idx)
+
+
+def repeated_descriptions(ctx: Context) -> None:
+    """Two definite descriptions with the same words name the same thing."""
+    first: dict[str, int] = {}
+    for m in ctx.ms:
+        if m.kind != "nominal" or not m.definite or m.has_name_inside or _has_possessor(ctx, m):
+            continue
+        key = " ".join(t.lower_ for t in ctx.doc[m.start_tok : m.end_tok] if t.lower_ not in ("the", "this", "that"))
+        if key in first and ctx.cl.compatible(first[key], m.idx):
+            ctx.cl.union(first[key], m.idx)
+        else:
+            first.setdefault(key, m.idx)
+
+
+PASSES: tuple[Callable[[Context], None], ...] = (
+    exact_name_match,
+    name_alias_match,
+    appositive_match,
+    predicate_roles,
+    lead_role_introduction,
+    role_descriptions,
+    repeated_descriptions,
+    resolve_pronouns,
+)
+
+
+def run_passes(ctx: Context) -> None:
+    for p in PASSES:
+        p(ctx)
+
+
+# helpers ----------------------------------------------------------------
+
+
+def _largest(ms: list[M]) -> M | None:
+    return max(ms, key=lambda m: m.end - m.start) if ms else None
+
+
+def _first_mention(ctx: Context, m: M) -> M:
+    return min(ctx.cl.mentions_of(m.idx), key=lambda x: x.start)
+
+
+def _has_possessor(ctx: Context, m: M) -> bool:
+    return any(c.dep_ == "poss" for c in ctx.doc[m.head].children)
+
+
+def _name_words(ctx: Context, root: int) -> set[str]:
+    return {w for m in ctx.cl.mentions_of(root) if m.kind == "name" for w in m.name_key}
+
+
+def _speaking_mentions(ctx: Context) -> set[int]:
+    """Mentions that are the subject of a speech verb or a quote's attributed speaker."""
+    out = {s for s in ctx.speakers if s is not None}
+    heads = ctx.by_head()
+    for tok in ctx.doc:
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.lemma_.lower() in SPEECH_VERBS:
+            for m in heads.get(tok.i, []):
+                out.add(m.idx)
+    return out

@@ -1,0 +1,140 @@
+"""The one data model every storylens stage reads and writes.
+
+Offsets are always character offsets into ``Article.text`` (the cleaned text)
+unless a field says otherwise, so any entity, quote or claim can be traced back
+to the exact characters it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+MentionKind = Literal["name", "nominal", "pronoun"]
+
+
+@dataclass(slots=True)
+class Edit:
+    """Replace ``text[start:end]`` (== ``original``) with ``replacement``."""
+
+    start: int
+    end: int
+    original: str
+    replacement: str
+    rule: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "original": self.original,
+            "replacement": self.replacement,
+        }
+
+
+@dataclass(slots=True)
+class Article:
+    id: str
+    raw: str
+    text: str = ""
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+    source_path: str | None = None
+    # Edits that turned ``raw`` into ``text``; their offsets are into ``raw``.
+    cleaning: list[Edit] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Mention:
+    article_id: str
+    start: int
+    end: int
+    text: str
+    kind: MentionKind
+    # Index of the syntactic head token in the spaCy Doc; -1 when unknown.
+    head: int = -1
+    in_quote: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text, "kind": self.kind}
+
+
+@dataclass(slots=True)
+class Cluster:
+    """Mentions of one entity inside one article."""
+
+    id: int
+    article_id: str
+    mentions: list[Mention]
+    canonical: str | None
+    type: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "canonical": self.canonical,
+            "type": self.type,
+            "mentions": [m.to_json() for m in self.mentions],
+        }
+
+
+@dataclass(slots=True)
+class Entity:
+    """One real-world entity linked across the articles of a story."""
+
+    id: str
+    canonical: str
+    type: str
+    clusters: list[Cluster] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Quote:
+    article_id: str
+    start: int
+    end: int
+    text: str
+    speaker: str | None = None
+    speaker_cluster: int | None = None
+
+
+@dataclass(slots=True)
+class Claim:
+    article_id: str
+    start: int
+    end: int
+    text: str
+    speaker: str | None = None
+
+
+@dataclass(slots=True)
+class Story:
+    id: str
+    article_ids: list[str]
+    title: str | None = None
+
+
+@dataclass(slots=True)
+class Resolution:
+    """The result of coreference on one article."""
+
+    article: Article
+    clusters: list[Cluster]
+    edits: list[Edit]
+    resolved: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "article": self.article.id,
+            "text": self.article.text,
+            "resolved": self.resolved,
+            "clusters": [c.to_json() for c in self.clusters],
+            "edits": [e.to_json() for e in self.edits],
+        }
+
+
+def as_dict(obj: Any) -> dict[str, Any]:
+    return asdict(obj)

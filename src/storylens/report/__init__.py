@@ -1,0 +1,1 @@
+"""Stage 8: JSON, HTML and terminal output."""

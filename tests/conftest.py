@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storylens.clean import load_article
+from storylens.coref import Resolver
+from storylens.model import Article
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+SEED_IDS = {
+    "000": "000_22b479502551e41f",
+    "001": "001_5ebe940381c7545d",
+    "002": "002_5cef337bd50d8477",
+    "003": "003_5822e0c420de686d",
+    "004": "004_4b51eeb0038c61dd",
+}
+
+
+def seed_path(key: str) -> Path:
+    path = SEEDS / f"{SEED_IDS[key]}.txt"
+    if not path.exists():
+        pytest.fail(f"seed {path} missing: tests read ../shared/seeds beside the checkout")
+    return path
+
+
+@pytest.fixture(scope="session")
+def resolver() -> Resolver:
+    return Resolver()
+
+
+@pytest.fixture(scope="session")
+def seed_articles() -> dict[str, Article]:
+    return {k: load_article(seed_path(k)) for k in ("000", "002", "003", "004")}
