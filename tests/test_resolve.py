@@ -82,6 +82,14 @@ def test_other_seeds_resolve_quote_pronouns(resolver: Resolver, seed_articles: d
     assert_faithful(r4)
     assert "Zakaria first asked Dmitry Peskov about" in r4.resolved
     assert "Peskov told Fareed Zakaria that it was common protocol" in r4.resolved
+    # The person spoken to is not the one spoken about: Zakaria is the addressee here.
+    assert "\"This is his [Sergey Kislyak's] job. He [Sergey Kislyak] was talking" in r4.resolved
+    assert "you would probably see that he [Sergey Kislyak] had lots of meetings" in r4.resolved
+    assert "adding Fareed Zakaria was not aware" in r4.resolved
+    assert "Sessions stated plainly the conversations had nothing to do with Jeff Sessions’s role" in r3.resolved
+    assert "while Putin did prefer Trump over Clinton, Vladimir Putin did not support" in r3.resolved
+    # `he said` after a run of Peskov quotes is Peskov, not the last man named.
+    assert 'the main threat for the United States," Dmitry Peskov said.' in r2.resolved
 
 
 def test_own_text_roles_possessives_and_binding(resolver: Resolver) -> None:

@@ -44,7 +44,15 @@ class SieveBackend:
     def context(self, doc: Doc) -> Context:
         quotes = QuoteIndex(find_quotes(doc.text))
         ms = self.finder.find(doc, quotes)
-        ctx = Context(doc=doc, ms=ms, quotes=quotes, speakers=attribute_speakers(doc, quotes, ms), cl=Clusters(ms))
+        attribution = attribute_speakers(doc, quotes, ms)
+        ctx = Context(
+            doc=doc,
+            ms=ms,
+            quotes=quotes,
+            speakers=attribution.speakers,
+            exchanges=attribution.exchanges,
+            cl=Clusters(ms),
+        )
         run_passes(ctx)
         return ctx
 

@@ -96,6 +96,21 @@ def _name_key(titles: list[Token], name: list[Token]) -> tuple[tuple[str, ...], 
     return tuple(t.lower_ for t in words), role, mods, start
 
 
+def _promote_surnames(doc: Doc, ms: list[M]) -> None:
+    """A lone capitalised word the tagger took for a common noun (`Sessions stated`)
+    is a name when the article already gave a person that surname."""
+    people = [m for m in ms if m.kind == "name" and m.label == "PERSON" and len(m.name_key) >= 2]
+    surnames = {m.name_key[-1]: m for m in people}
+    for m in ms:
+        if m.kind != "nominal" or m.end_tok - m.start_tok != 1 or not m.text[:1].isupper():
+            continue
+        known = surnames.get(m.text.lower())
+        if known is None:
+            continue
+        m.kind, m.label, m.name_key, m.name_start = "name", "PERSON", (m.text.lower(),), m.start_tok
+        m.gender, m.animate, m.number, m.role = known.gender, True, "sg", None
+
+
 class MentionFinder:
     def __init__(self, genders: GenderGuesser) -> None:
         self.genders = genders
@@ -242,6 +257,7 @@ class MentionFinder:
                 definite=definite,
                 has_name_inside=inside,
             )
+        _promote_surnames(doc, out)
         out.sort(key=lambda m: (m.start, -m.end))
         for i, m in enumerate(out):
             m.idx = i

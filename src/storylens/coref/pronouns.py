@@ -11,12 +11,17 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
+from storylens.coref.lexicon import SPEECH_VERBS
 from storylens.coref.mentions import M
 
 if TYPE_CHECKING:
     from storylens.coref.sieve import Context
 
 WINDOW_SENTENCES = 3
+# A second, wider look when nothing agrees in the window.
+WIDE_WINDOW_SENTENCES = 6
+SPEAKER_CONTINUITY = 1.5
+CONTROL = 1.0
 MIN_SCORE = -3.0
 _SUBJ = ("nsubj", "nsubjpass")
 _ROLE_WEIGHT = {"nsubj": 2.0, "nsubjpass": 2.0, "dobj": 1.0, "attr": 0.8, "dative": 1.0, "pobj": 0.5, "poss": 0.5}
@@ -38,7 +43,9 @@ def resolve_pronouns(ctx: Context) -> None:
             continue
         if info.person != 3 or info.gender not in ("m", "f"):
             continue
-        best = _best_antecedent(ctx, p)
+        best = _best_antecedent(ctx, p, WINDOW_SENTENCES, speaker_idx)
+        if best is None:
+            best = _best_antecedent(ctx, p, WIDE_WINDOW_SENTENCES, speaker_idx)
         if best is not None:
             ctx.cl.union(best, p.idx)
 
@@ -63,6 +70,18 @@ def _lca_depth(a: Token, b: Token) -> int:
     return 0
 
 
+def _controller(pverb: Token) -> int | None:
+    """`X questioned Y, adding he was not aware`: the reporter of a subjectless
+    participle is the subject of the clause it hangs from."""
+    verb = pverb.head if pverb.dep_ == "ccomp" else None
+    if verb is None or verb.tag_ != "VBG" or verb.lemma_.lower() not in SPEECH_VERBS:
+        return None
+    if any(c.dep_ in _SUBJ for c in verb.children):
+        return None
+    subj = next((c for c in verb.head.children if c.dep_ in _SUBJ), None)
+    return subj.i if subj is not None else None
+
+
 def _predicate_role(tok: Token) -> str | None:
     """`he was a presidential candidate` -> "candidate"."""
     if tok.dep_ != "nsubj" or tok.head.lemma_ != "be":
@@ -71,7 +90,7 @@ def _predicate_role(tok: Token) -> str | None:
     return attr.lemma_.lower() if attr is not None else None
 
 
-def _best_antecedent(ctx: Context, p: M) -> int | None:
+def _best_antecedent(ctx: Context, p: M, window: int, speaker_idx: set[int]) -> int | None:
     doc = ctx.doc
     info = p.pron
     assert info is not None
@@ -79,15 +98,19 @@ def _best_antecedent(ctx: Context, p: M) -> int | None:
     pverb = _clause_verb(ptok)
     speaker = ctx.speakers[p.quote] if p.quote != -1 and not p.nested_quote else None
     speaker_root = ctx.cl.find(speaker) if speaker is not None else None
+    addressee_root = ctx.addressee(p.quote) if speaker is not None else None
+    # `“...,” he said`: the pronoun names a speaker, most likely one already quoted.
+    speaking_roots = {ctx.cl.find(s) for s in speaker_idx if s != p.idx} if p.idx in speaker_idx else set()
     pred_role = _predicate_role(ptok)
+    controller = _controller(pverb)
     scores: dict[int, float] = {}
     for m in ctx.ms:
         if m.start >= p.start:
             break
-        if m.sent < p.sent - WINDOW_SENTENCES or (m.end > p.start and m.start <= p.start):
+        if m.sent < p.sent - window or (m.end > p.start and m.start <= p.start):
             continue
         root = ctx.cl.find(m.idx)
-        if root == speaker_root or root == ctx.cl.find(p.idx):
+        if root in (speaker_root, addressee_root, ctx.cl.find(p.idx)):
             continue
         if m.pron is not None and len(ctx.cl.mentions_of(m.idx)) == 1:
             continue  # an unresolved pronoun carries no information
@@ -110,6 +133,8 @@ def _best_antecedent(ctx: Context, p: M) -> int | None:
             score += 0.5 * _lca_depth(ptok, mtok)
         elif mtok.dep_ in _SUBJ and mtok.head.dep_ == "ROOT":
             score += 0.5
+        if mtok.i == controller:
+            score += CONTROL
         if info.possessive and same_clause_subj:
             score += 2.0
         if mtok.dep_ == ptok.dep_:
@@ -125,6 +150,8 @@ def _best_antecedent(ctx: Context, p: M) -> int | None:
         elif m.quote != -1:
             score -= 0.5
         score += 0.3 * math.log(len(ctx.cl.mentions_of(root)))
+        if root in speaking_roots:
+            score += SPEAKER_CONTINUITY
         if score > scores.get(root, -math.inf):
             scores[root] = score
     if not scores:

@@ -27,7 +27,20 @@ class Context:
     ms: list[M]
     quotes: QuoteIndex
     speakers: list[int | None]
+    exchanges: list[list[tuple[int, int]]]
     cl: Clusters
+
+    def addressee(self, quote: int) -> int | None:
+        """The cluster the quote's speaker is talking to, if an exchange names one."""
+        speaker = self.speakers[quote]
+        if speaker is None:
+            return None
+        for subj, obj in self.exchanges[quote]:
+            if self.cl.same(subj, speaker):
+                return self.cl.find(obj)
+            if self.cl.same(obj, speaker):
+                return self.cl.find(subj)
+        return None
 
     def by_head(self) -> dict[int, list[M]]:
         out: dict[int, list[M]] = {}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
 
 from storylens.coref.lexicon import SPEECH_VERBS
 from storylens.coref.mentions import M
@@ -31,36 +33,71 @@ def _before_window(doc: Doc, start: int, end: int) -> range:
     return range(i, end)
 
 
-def _subject_mention(doc: Doc, tokens: range, quotes: QuoteIndex, by_head: dict[int, M]) -> M | None:
-    for i in tokens:
-        tok = doc[i]
-        if tok.lemma_.lower() not in SPEECH_VERBS or tok.pos_ not in ("VERB", "AUX"):
-            continue
-        if quotes.region_of(tok.idx) != -1:
-            continue
-        for child in tok.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and child.i in by_head:
-                return by_head[child.i]
+def _speech_verbs(doc: Doc, tokens: range, quotes: QuoteIndex) -> list[Token]:
+    return [
+        doc[i]
+        for i in tokens
+        if doc[i].lemma_.lower() in SPEECH_VERBS
+        and doc[i].pos_ in ("VERB", "AUX")
+        and quotes.region_of(doc[i].idx) == -1
+    ]
+
+
+def _argument(verb: Token, deps: tuple[str, ...], by_head: dict[int, M]) -> M | None:
+    for child in verb.children:
+        if child.dep_ in deps and child.i in by_head:
+            return by_head[child.i]
     return None
 
 
-def attribute_speakers(doc: Doc, quotes: QuoteIndex, mentions: list[M]) -> list[int | None]:
-    """For each top-level quote, the index of the mention naming its speaker."""
+def _subject_mention(doc: Doc, tokens: range, quotes: QuoteIndex, by_head: dict[int, M]) -> M | None:
+    for verb in _speech_verbs(doc, tokens, quotes):
+        found = _argument(verb, ("nsubj", "nsubjpass"), by_head)
+        if found is not None:
+            return found
+    return None
+
+
+def _exchanges(doc: Doc, tokens: range, quotes: QuoteIndex, by_head: dict[int, M]) -> list[tuple[int, int]]:
+    """(subject, object) of speech verbs: `Peskov told him`, `Zakaria questioned Peskov`."""
+    pairs = []
+    for verb in _speech_verbs(doc, tokens, quotes):
+        subj = _argument(verb, ("nsubj",), by_head)
+        obj = _argument(verb, ("dobj", "dative"), by_head)
+        if subj is not None and obj is not None:
+            pairs.append((subj.idx, obj.idx))
+    return pairs
+
+
+@dataclass(slots=True)
+class Attribution:
+    """Per top-level quote: the mention naming its speaker, and speech exchanges around
+    it from which the person spoken to can be found once clusters exist."""
+
+    speakers: list[int | None]
+    exchanges: list[list[tuple[int, int]]]
+
+
+def attribute_speakers(doc: Doc, quotes: QuoteIndex, mentions: list[M]) -> Attribution:
     by_head: dict[int, M] = {}
     for m in mentions:
         if m.quote == -1:
             by_head.setdefault(m.head, m)
     tok_at = {t.idx: t.i for t in doc}
     speakers: list[int | None] = []
+    exchanges: list[list[tuple[int, int]]] = []
     for qi, region in enumerate(quotes.regions):
         first = _token_at(doc, tok_at, region.start)
         last = _token_at(doc, tok_at, max(region.start, region.end - 1))
         stop = doc[last].sent.end
         if qi + 1 < len(quotes.regions):
             stop = min(stop, _token_at(doc, tok_at, quotes.regions[qi + 1].start))
-        found = _subject_mention(doc, _after_window(doc, last + 1, stop, quotes), quotes, by_head)
-        if found is None and first > 0:
-            before = _before_window(doc, doc[first - 1].sent.start, first)
+        after = _after_window(doc, last + 1, stop, quotes)
+        before = _before_window(doc, doc[first - 1].sent.start, first) if first > 0 else range(0)
+        previous = _previous_sentence(doc, first)
+        exchanges.append(_exchanges(doc, after, quotes, by_head) + _exchanges(doc, previous, quotes, by_head))
+        found = _subject_mention(doc, after, quotes, by_head)
+        if found is None:
             found = _subject_mention(doc, before, quotes, by_head)
         if found is None and speakers and qi > 0:
             prev = quotes.regions[qi - 1]
@@ -69,7 +106,18 @@ def attribute_speakers(doc: Doc, quotes: QuoteIndex, mentions: list[M]) -> list[
                 speakers.append(speakers[-1])  # the speaker carries on
                 continue
         speakers.append(found.idx if found else None)
-    return speakers
+    return Attribution(speakers, exchanges)
+
+
+def _previous_sentence(doc: Doc, first: int) -> range:
+    """The last sentence with words before token ``first``, across a paragraph break."""
+    i = first - 1
+    while i >= 0 and doc[i].is_space:
+        i -= 1
+    if i < 0:
+        return range(0)
+    sent = doc[i].sent
+    return range(sent.start, min(first, sent.end))
 
 
 def _token_at(doc: Doc, tok_at: dict[int, int], offset: int) -> int:
