@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench clean-venv
+.PHONY: install demo test lint bench bench-coref clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,6 @@ bench: install
 
 clean-venv:
 	rm -rf $(VENV)
+
+bench-coref: install
+	$(BIN)/python benchmarks/coref_eval.py --json benchmarks/results/coref_eval.json

@@ -1,0 +1,201 @@
+"""Score storylens coreference on public benchmarks (GAP, OntoGUM).
+
+    .venv/bin/python benchmarks/coref_eval.py [--only gap|ontogum] [--json OUT] [--limit N]
+
+GAP: F1 overall, masculine, feminine and the bias ratio F/M on gap-test (the
+paper's protocol: a prediction per candidate name, true when the pronoun's
+cluster contains a mention overlapping that name).
+OntoGUM: CoNLL-2012 MUC, B3, CEAF-e and their mean on the test documents, all
+genres and news alone. The resolver reads the text rebuilt from CoNLL-U; its
+character spans are mapped back to the gold tokens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+from storylens.coref import Resolver
+from storylens.coref.scoring import conll_scores
+from storylens.model import Article
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks"
+
+
+# GAP ----------------------------------------------------------------------
+
+
+def gap_eval(resolver: Resolver, path: Path, limit: int = 0) -> dict[str, float]:
+    rows = list(csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"))
+    if limit:
+        rows = rows[:limit]
+    counts = {g: [0, 0, 0] for g in ("all", "m", "f")}  # tp, fp, fn
+    for row in rows:
+        text = row["Text"]
+        res = resolver.resolve(Article(id=row["ID"], raw=text, text=text))
+        p_off = int(row["Pronoun-offset"])
+        cluster = next((c for c in res.clusters if any(m.start == p_off for m in c.mentions)), None)
+        gender = "f" if row["Pronoun"].lower() in ("she", "her", "hers", "herself") else "m"
+        for cand in ("A", "B"):
+            start = int(row[f"{cand}-offset"])
+            end = start + len(row[cand])
+            predicted = cluster is not None and any(
+                m.start < end and start < m.end for m in cluster.mentions if m.start != p_off
+            )
+            gold = row[f"{cand}-coref"].upper() == "TRUE"
+            for g in ("all", gender):
+                c = counts[g]
+                c[0] += predicted and gold
+                c[1] += predicted and not gold
+                c[2] += gold and not predicted
+
+    def f1(tp: int, fp: int, fn: int) -> float:
+        return 0.0 if tp == 0 else 100 * 2 * tp / (2 * tp + fp + fn)
+
+    f_all, f_m, f_f = (f1(*counts[g]) for g in ("all", "m", "f"))
+    return {"f1": f_all, "f1_masculine": f_m, "f1_feminine": f_f, "bias": f_f / f_m if f_m else 0.0, "n": len(rows)}
+
+
+# OntoGUM ------------------------------------------------------------------
+
+
+def _test_docs(splits: Path) -> list[str]:
+    text = splits.read_text(encoding="utf-8")
+    section = text.split("## test", 1)[1].split("##", 1)[0]
+    return re.findall(r"\*\s+(\S+)", section)
+
+
+def read_conllu(path: Path) -> tuple[str, list[tuple[int, int]]]:
+    """The document text and each word's character span in it."""
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    mwt_end = 0
+    mwt_surface = ""
+    mwt_start = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# newpar") and parts:
+            parts.append("\n\n")
+            pos += 2
+            continue
+        if not line or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if "-" in cols[0]:
+            mwt_end, mwt_surface, mwt_start = int(cols[0].split("-")[1]), cols[1], pos
+            parts.append(cols[1])
+            pos += len(cols[1])
+            if "SpaceAfter=No" not in cols[9]:
+                parts.append(" ")
+                pos += 1
+            continue
+        if "." in cols[0]:
+            continue
+        idx = int(cols[0])
+        if idx <= mwt_end and mwt_surface:
+            found = mwt_surface.find(cols[1], max(0, spans[-1][1] - mwt_start) if spans else 0)
+            if (found >= 0 and spans and spans[-1][1] <= mwt_start + found) or (found >= 0 and not spans):
+                spans.append((mwt_start + found, mwt_start + found + len(cols[1])))
+            else:
+                spans.append((mwt_start, mwt_start + len(mwt_surface)))
+            if idx == mwt_end:
+                mwt_surface = ""
+            continue
+        spans.append((pos, pos + len(cols[1])))
+        parts.append(cols[1])
+        pos += len(cols[1])
+        if "SpaceAfter=No" not in cols[9]:
+            parts.append(" ")
+            pos += 1
+    return "".join(parts), spans
+
+
+def read_conll_clusters(path: Path) -> list[frozenset[tuple[int, int]]]:
+    open_: dict[str, list[int]] = {}
+    clusters: dict[str, set[tuple[int, int]]] = {}
+    i = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        tag = cols[-1]
+        # Tags run together or split by "|": `(3`, `3)`, `(3)`, `2)3)`, `(4(5`.
+        for opening, ent, closing in re.findall(r"(\()?(\d+)(\))?", tag):
+            if opening:
+                open_.setdefault(ent, []).append(i)
+            if closing:
+                start = open_[ent].pop()
+                clusters.setdefault(ent, set()).add((start, i + 1))
+        i += 1
+    return [frozenset(c) for c in clusters.values() if len(c) > 1]
+
+
+def ontogum_eval(resolver: Resolver, folder: Path, limit: int = 0) -> dict[str, dict[str, float]]:
+    names = _test_docs(folder / "splits.md")
+    available = [n for n in names if (folder / "conll" / f"{n}.conll").exists()]
+    if limit:
+        available = available[:limit]
+    scored: dict[str, list] = {"test": [], "test_news": []}
+    for name in available:
+        text, spans = read_conllu(folder / "conllu" / f"{name}.conllu")
+        key = read_conll_clusters(folder / "conll" / f"{name}.conll")
+        starts = {s: i for i, (s, _) in enumerate(spans)}
+        ends = {e: i for i, (_, e) in enumerate(spans)}
+        res = resolver.resolve(Article(id=name, raw=text, text=text))
+        response = []
+        for c in res.clusters:
+            ms = {(starts[m.start], ends[m.end] + 1) for m in c.mentions if m.start in starts and m.end in ends}
+            if len(ms) > 1:
+                response.append(frozenset(ms))
+        scored["test"].append((key, response))
+        if "_news_" in name:
+            scored["test_news"].append((key, response))
+    out = {}
+    for part, docs in scored.items():
+        out[part] = {**conll_scores(docs), "docs": len(docs)} if docs else {"docs": 0}
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", choices=["gap", "ontogum"])
+    ap.add_argument("--json", type=Path, help="write the scores here")
+    ap.add_argument("--gap-dir", type=Path, default=SHARED / "gap")
+    ap.add_argument("--ontogum-dir", type=Path, default=SHARED / "ontogum")
+    ap.add_argument("--limit", type=int, default=0, help="score only the first N items (for a quick look)")
+    args = ap.parse_args()
+    for folder, part in ((args.gap_dir, "gap"), (args.ontogum_dir, "ontogum")):
+        if args.only in (None, part) and not folder.exists():
+            sys.exit(f"error: {folder} not found (pass --{part}-dir)")
+    resolver = Resolver()
+    results: dict[str, object] = {}
+    if args.only in (None, "gap"):
+        t = time.perf_counter()
+        gap = gap_eval(resolver, args.gap_dir / "gap-test.tsv", args.limit)
+        results["gap"] = gap
+        print(f"GAP test ({gap['n']} examples, {time.perf_counter() - t:.0f} s)")
+        print(
+            f"  F1 {gap['f1']:.1f}   masculine {gap['f1_masculine']:.1f}   feminine {gap['f1_feminine']:.1f}"
+            f"   bias F/M {gap['bias']:.3f}"
+        )
+    if args.only in (None, "ontogum"):
+        t = time.perf_counter()
+        onto = ontogum_eval(resolver, args.ontogum_dir, args.limit)
+        results["ontogum"] = onto
+        print(f"OntoGUM ({time.perf_counter() - t:.0f} s)")
+        print(f"  {'part':<10} {'docs':>4} {'MUC':>6} {'B3':>6} {'CEAF-e':>7} {'CoNLL':>6}")
+        for part, s in onto.items():
+            if s.get("docs"):
+                print(f"  {part:<10} {s['docs']:>4} {s['muc']:6.1f} {s['b3']:6.1f} {s['ceafe']:7.1f} {s['conll']:6.1f}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
