@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import resource
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -77,7 +78,12 @@ def main() -> None:
     print(f"peak memory (max RSS):              {peak_mb():6.0f} MB")
 
     if args.workers:
-        paths = seed_paths() * 8
+        folder = Path(tempfile.mkdtemp(prefix="storylens-bench-"))
+        paths = []
+        for doc_id, text in docs[:24]:
+            path = folder / f"{doc_id}.txt"
+            path.write_text(text, encoding="utf-8")
+            paths.append(path)
         for w in (1, args.workers):
             t = time.perf_counter()
             done = sum(1 for o in resolve_paths(paths, workers=w, batch_size=4) if o.resolution)

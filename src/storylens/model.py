@@ -7,7 +7,7 @@ to the exact characters it came from.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 MentionKind = Literal["name", "nominal", "pronoun"]
@@ -134,7 +134,3 @@ class Resolution:
             "clusters": [c.to_json() for c in self.clusters],
             "edits": [e.to_json() for e in self.edits],
         }
-
-
-def as_dict(obj: Any) -> dict[str, Any]:
-    return asdict(obj)

@@ -86,7 +86,7 @@ def _inline_edits(lines: list[Line], removed: dict[int, str]) -> list[Edit]:
     return edits
 
 
-def _blank_runs(raw: str, lines: list[Line], removed: dict[int, str]) -> list[Edit]:
+def _blank_runs(raw: str) -> list[Edit]:
     """Collapse three or more newlines between kept lines to one blank line."""
     edits = []
     for m in re.finditer(r"\n(?:[ \t]*\n){2,}", raw):
@@ -113,7 +113,7 @@ def clean_text(raw: str) -> Cleaned:
     edits = _line_edits(raw, lines, removed)
     edits += _inline_edits(lines, removed)
     covered = [(e.start, e.end) for e in edits]
-    for ed in _blank_runs(raw, lines, removed):
+    for ed in _blank_runs(raw):
         if not any(ed.start < b and a < ed.end for a, b in covered):
             edits.append(ed)
     # Leading and trailing whitespace of the whole text.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from storylens.model import Article, Resolution
+from storylens.model import Article
 
 
 def clean_json(article: Article) -> dict[str, Any]:
@@ -23,7 +23,3 @@ def clean_json(article: Article) -> dict[str, Any]:
 
 def dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2)
-
-
-def resolution_json(res: Resolution) -> dict[str, Any]:
-    return res.to_json()
