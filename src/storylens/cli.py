@@ -139,6 +139,53 @@ def _emit(outcome: Outcome, as_json: bool, out_dir: Path | None, show_clusters: 
     return 0
 
 
+def _parse_outlets(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, name = pair.partition("=")
+        if not sep or not key or not name:
+            raise StorylensError(f"--outlet expects ID=NAME, got {pair!r}")
+        out[key] = name
+    return out
+
+
+@app.command()
+def compare(
+    inputs: Annotated[list[str], typer.Argument(help="Article files, folders, or JSONL files.", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON (docs/json.md).")] = False,
+    html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report here.")] = None,
+    outlet: Annotated[
+        list[str] | None, typer.Option("--outlet", help="Name an outlet: ID=NAME (article id or file name).")
+    ] = None,
+) -> None:
+    """Compare outlets' articles on one story: shared and unique claims, quotes, labels, framing."""
+    from storylens.align.compare import Comparer
+    from storylens.clean.sources import collect
+    from storylens.report.compare_terminal import summary
+    from storylens.report.html import render_html
+
+    collected = collect(inputs, _parse_outlets(outlet or []))
+    for problem in collected.problems:
+        err.print(f"[yellow]skipped:[/] {problem}", highlight=False)
+    with err.status("loading models and comparing…", spinner="dots") if err.is_terminal else _null():
+        result = Comparer().compare(collected.articles, collected.problems)
+    if html is not None:
+        html.write_text(render_html(result), encoding="utf-8")
+        err.print(f"wrote {html}", highlight=False)
+    if as_json:
+        sys.stdout.write(dumps(result.to_json()) + "\n")
+    elif html is None:
+        out.print(summary(result))
+
+
+class _null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
 @app.command()
 def demo() -> None:
     """Clean and resolve the bundled example articles and show the result."""

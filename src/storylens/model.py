@@ -93,20 +93,26 @@ class Entity:
 
 @dataclass(slots=True)
 class Quote:
+    """A direct quote; offsets span the words inside the marks."""
+
     article_id: str
     start: int
     end: int
     text: str
     speaker: str | None = None
     speaker_cluster: int | None = None
+    partial: bool = False  # a few quoted words inside the writer's sentence
 
 
 @dataclass(slots=True)
 class Claim:
+    """A sentence that asserts something in the writer's voice (quotes excluded)."""
+
     article_id: str
     start: int
     end: int
     text: str
+    resolved: str = ""
     speaker: str | None = None
 
 
@@ -125,6 +131,7 @@ class Resolution:
     clusters: list[Cluster]
     edits: list[Edit]
     resolved: str
+    quotes: list[Quote] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {

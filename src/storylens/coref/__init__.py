@@ -24,10 +24,16 @@ class Resolver:
         self.backend = backend if backend is not None else SieveBackend()
 
     def resolve_doc(self, article: Article, doc: Doc) -> Resolution:
-        clusters = self.backend.cluster(doc, article.id)
+        analysis = self.backend.analyse(doc, article.id)
         tags = {t.idx: t.tag_ for t in doc if t.tag_ in ("PRP", "PRP$")}
-        edits = render_edits(article.text, clusters, tags)
-        return Resolution(article=article, clusters=clusters, edits=edits, resolved=apply_edits(article.text, edits))
+        edits = render_edits(article.text, analysis.clusters, tags)
+        return Resolution(
+            article=article,
+            clusters=analysis.clusters,
+            edits=edits,
+            resolved=apply_edits(article.text, edits),
+            quotes=analysis.quotes,
+        )
 
     def resolve(self, article: Article) -> Resolution:
         return self.resolve_doc(article, self.nlp(article.text))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from spacy.tokens import Doc
@@ -11,15 +12,22 @@ from storylens.coref.gender import GenderGuesser
 from storylens.coref.mentions import M, MentionFinder
 from storylens.coref.sieve import Context, run_passes
 from storylens.coref.speakers import attribute_speakers
-from storylens.model import Cluster, Mention
+from storylens.model import Cluster, Mention, Quote
 from storylens.nlp.quotes import QuoteIndex, find_quotes
+
+
+@dataclass(slots=True)
+class Analysis:
+    clusters: list[Cluster]
+    quotes: list[Quote]
 
 
 class CorefBackend(Protocol):
     name: str
 
-    def cluster(self, doc: Doc, article_id: str) -> list[Cluster]:
-        """Clusters of two or more mentions, offsets into ``doc.text``."""
+    def analyse(self, doc: Doc, article_id: str) -> Analysis:
+        """Clusters (two or more mentions, or a named one) and attributed quotes;
+        offsets into ``doc.text``."""
         ...
 
 
@@ -56,11 +64,44 @@ class SieveBackend:
         run_passes(ctx)
         return ctx
 
-    def cluster(self, doc: Doc, article_id: str) -> list[Cluster]:
+    def analyse(self, doc: Doc, article_id: str) -> Analysis:
         ctx = self.context(doc)
+        clusters = self._clusters(ctx, article_id)
+        return Analysis(clusters, self._quotes(ctx, clusters, article_id))
+
+    @staticmethod
+    def _quotes(ctx: Context, clusters: list[Cluster], article_id: str) -> list[Quote]:
+        cluster_at = {(m.start, m.end): c for c in clusters for m in c.mentions}
+        out = []
+        text = ctx.doc.text
+        for qi, region in enumerate(ctx.quotes.regions):
+            start, end = region.inner
+            while start < end and text[start] in " \n":
+                start += 1
+            while end > start and text[end - 1] in " \n,":
+                end -= 1
+            if start >= end:
+                continue
+            speaker_idx = ctx.speakers[qi]
+            speaker = cluster = None
+            if speaker_idx is not None:
+                m = ctx.ms[speaker_idx]
+                found = cluster_at.get((m.start, m.end))
+                cluster = found.id if found else None
+                speaker = (found.canonical if found and found.canonical else None) or m.text
+            line_start = text.rfind("\n", 0, region.start) + 1
+            before = text[line_start : region.start].strip()
+            partial = bool(before) and not before.endswith((":", ",")) and len(text[start:end].split()) <= 8
+            out.append(Quote(article_id, start, end, text[start:end], speaker, cluster, partial))
+        return out
+
+    @staticmethod
+    def _clusters(ctx: Context, article_id: str) -> list[Cluster]:
+        doc = ctx.doc
         out: list[Cluster] = []
         for group in ctx.cl.groups():
-            if len(group) < 2:
+            named = any(m.kind == "name" and m.name_key for m in group)
+            if len(group) < 2 and not named:
                 continue
             out.append(
                 Cluster(

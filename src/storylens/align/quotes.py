@@ -1,0 +1,127 @@
+"""Group quotes that render the same utterance across outlets, and diff their wording.
+
+The unit is a quote segment: a quote split at sentence ends and ellipses, since
+outlets cut and join a speaker's sentences differently.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from storylens.model import Quote
+
+_SPLIT = re.compile(r"(?<=[.!?])[”’\"']?\s+(?=[“\"‘']?[A-Z])|\s*(?:…|\.\.\.)\s*")
+_SIC = re.compile(r"\(sic\)", re.IGNORECASE)
+_BRACKETED = re.compile(r"\[[^\]]*\]")
+_PUNCT = re.compile(r"[^\w\s]")
+# British to American spellings, as suffix rules (demonise -> demonize, programme -> program).
+_SPELLING = (
+    (re.compile(r"(\w{3,})is(e|es|ed|ing|ation|ations)\b"), r"\1iz\2"),
+    (re.compile(r"(\w{2,})our\b"), r"\1or"),
+    (re.compile(r"(\w{3,})mme\b"), r"\1m"),
+    (re.compile(r"(\w{3,})tre\b"), r"\1ter"),
+)
+MIN_WORDS = 3
+SAME = 88  # rapidfuzz score for "the same words, give or take"
+CONTAINED = 92  # partial match of a shorter segment inside a longer one
+
+
+@dataclass(slots=True)
+class Segment:
+    article_id: str
+    start: int
+    end: int
+    text: str
+    speaker: str | None
+    norm: str = ""
+
+
+@dataclass(slots=True)
+class QuoteGroup:
+    id: str
+    segments: list[Segment] = field(default_factory=list)
+    status: str = "single"
+
+    @property
+    def articles(self) -> list[str]:
+        return sorted({s.article_id for s in self.segments})
+
+    @property
+    def speaker(self) -> str | None:
+        names = [s.speaker for s in self.segments if s.speaker and s.speaker[:1].isupper()]
+        return max(set(names), key=names.count) if names else None
+
+
+def normalise(text: str, spelling: bool = True) -> str:
+    text = _BRACKETED.sub(" ", _SIC.sub(" ", text)).lower().replace("’", "'")
+    text = _PUNCT.sub(" ", text)
+    if spelling:
+        for pattern, repl in _SPELLING:
+            text = pattern.sub(repl, text)
+    return " ".join(text.split())
+
+
+def segments_of(quote: Quote) -> list[Segment]:
+    out = []
+    pos = 0
+    for piece in _SPLIT.split(quote.text):
+        if not piece:
+            continue
+        at = quote.text.find(piece, pos)
+        pos = at + len(piece)
+        stripped = piece.strip(" “”\"‘’'")
+        if len(stripped.split()) < MIN_WORDS:
+            continue
+        offset = quote.start + at + piece.find(stripped)
+        out.append(
+            Segment(quote.article_id, offset, offset + len(stripped), stripped, quote.speaker, normalise(stripped))
+        )
+    return out
+
+
+def _similar(a: Segment, b: Segment) -> bool:
+    if fuzz.ratio(a.norm, b.norm) >= SAME or fuzz.token_sort_ratio(a.norm, b.norm) >= SAME:
+        return True
+    shorter = min(len(a.norm.split()), len(b.norm.split()))
+    return shorter >= 5 and fuzz.partial_ratio(a.norm, b.norm) >= CONTAINED
+
+
+def group_quotes(quotes: list[Quote]) -> list[QuoteGroup]:
+    segs = [s for q in quotes for s in segments_of(q)]
+    parent = list(range(len(segs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(segs)):
+        for j in range(i + 1, len(segs)):
+            if segs[i].article_id != segs[j].article_id and find(i) != find(j) and _similar(segs[i], segs[j]):
+                parent[find(j)] = find(i)
+    groups: dict[int, QuoteGroup] = {}
+    for i, s in enumerate(segs):
+        groups.setdefault(find(i), QuoteGroup(id="")).segments.append(s)
+    out = sorted(groups.values(), key=lambda g: (-len(g.articles), g.segments[0].article_id, g.segments[0].start))
+    for i, g in enumerate(out):
+        g.id = f"q{i}"
+        if len(g.articles) == 1:
+            g.status = "single"
+        else:
+            forms = {normalise(s.text, spelling=False) for s in g.segments}
+            g.status = "verbatim" if len(forms) == 1 else "variant"
+    return out
+
+
+def word_diff(reference: str, other: str) -> list[dict[str, str]]:
+    """Word-level operations turning ``reference`` into ``other``."""
+    a, b = reference.split(), other.split()
+    ops = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        ops.append({"op": tag, "reference": " ".join(a[i1:i2]), "text": " ".join(b[j1:j2])})
+    return ops

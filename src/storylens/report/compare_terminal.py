@@ -1,0 +1,70 @@
+"""Terminal summary of a comparison: what all report, what one alone reports, quotes, labels."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from storylens.align.compare import Comparison
+
+MAX_ROWS = 12
+
+
+def _short(text: str, n: int = 110) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def summary(cmp: Comparison) -> Group:
+    outlet_of = cmp.outlet_of
+    parts: list = []
+    everyone = [g for g in cmp.claims if len(g.articles) == len(cmp.articles)]
+    t = Table(title=f"Reported by all {len(cmp.articles)} outlets", show_lines=False)
+    t.add_column("claim")
+    for g in everyone[:MAX_ROWS]:
+        t.add_row(_short(g.text))
+    parts.append(t)
+
+    t = Table(title="What each outlet alone reports / omits")
+    t.add_column("outlet", style="bold")
+    t.add_column("only here")
+    t.add_column("most others report, this omits")
+    for a in cmp.articles:
+        only = "\n".join(f"• {_short(g.text, 90)}" for g in cmp.unique_claims(a.id)[:6])
+        omitted = "\n".join(f"• {_short(g.text, 60)}" for g in cmp.omitted_claims(a.id)[:4])
+        t.add_row(outlet_of[a.id], only or "—", omitted or "—")
+    parts.append(t)
+
+    t = Table(title="Quotes across outlets")
+    t.add_column("status")
+    t.add_column("speaker")
+    t.add_column("outlets")
+    t.add_column("quote")
+    for g in cmp.quotes[: MAX_ROWS * 2]:
+        style = {"verbatim": "green", "variant": "yellow", "single": "dim"}[g.status]
+        longest = max(g.segments, key=lambda s: len(s.text))
+        outlets = ", ".join(sorted({outlet_of[a] for a in g.articles}))
+        t.add_row(Text(g.status, style=style), g.speaker or "?", outlets, _short(longest.text, 80))
+    parts.append(t)
+
+    t = Table(title="How each outlet names the main people")
+    t.add_column("entity", style="bold")
+    for a in cmp.articles:
+        t.add_column(outlet_of[a.id])
+    for e in [e for e in cmp.entities if e.type == "PERSON"][:8]:
+        labels = e.labels(outlet_of)
+        cells = []
+        for a in cmp.articles:
+            ls = [f"{x['text']} ×{x['count']}" for x in labels.get(outlet_of[a.id], []) if x["text"][:1].isupper()]
+            cells.append("\n".join(ls[:4]) or "—")
+        t.add_row(e.canonical, *cells)
+    parts.append(t)
+
+    t = Table(title="Framing: words each outlet uses that the others do not")
+    t.add_column("outlet", style="bold")
+    t.add_column("terms")
+    for outlet, terms in cmp.framing.items():
+        t.add_row(outlet, ", ".join(x["term"] for x in terms) or "—")
+    parts.append(t)
+    return Group(*parts)
