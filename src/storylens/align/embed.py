@@ -9,6 +9,9 @@ import numpy as np
 
 from storylens.errors import ModelMissingError
 
+# Small batches pad less; on one CPU core 16 beat 64 by a quarter (benchmarks/bench_compare.py).
+BATCH = 16
+
 
 class Embedder:
     """Loads the model once; ``encode`` returns L2-normalised rows."""
@@ -30,5 +33,5 @@ class Embedder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        vectors = self._model.encode(list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+        vectors = self._model.encode(list(texts), batch_size=BATCH, normalize_embeddings=True, show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)

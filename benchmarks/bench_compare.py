@@ -1,0 +1,67 @@
+"""How fast is compare, and how does it grow with the number of articles?
+
+Prints, warm (models loaded, one run discarded) and on one core (torch and
+spaCy single-threaded): the time to compare 5 articles of about 800 words,
+then the curve for 5, 20 and 100 articles with the number of claims, the time
+per claim and the time divided by n·log2(n) claims, so growth beyond n log n
+shows as a rising last column. Articles: OntoGUM documents cut to ~800 words
+(real prose; not one story, which only makes alignment find fewer matches).
+
+    .venv/bin/python benchmarks/bench_compare.py [--sizes 5 20 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from storylens.align.compare import Comparer
+from storylens.align.embed import Embedder
+from storylens.clean import clean_text
+from storylens.model import Article
+
+from corpus import ontogum_texts
+
+WORDS = 800
+
+
+def articles(n: int) -> list[Article]:
+    docs = ontogum_texts()
+    out = []
+    for i in range(n):
+        doc_id, text = docs[i % len(docs)]
+        words = text.split(" ")
+        text = " ".join(words[:WORDS])
+        if i >= len(docs):
+            text = f"Copy {i // len(docs)}. {text}"
+        out.append(Article(id=f"{doc_id}-{i}", raw=text, text=clean_text(text).text, outlet=f"outlet{i}"))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[5, 20, 100])
+    args = ap.parse_args()
+    t = time.perf_counter()
+    comparer = Comparer(embedder=Embedder(threads=1))
+    print(f"models loaded in {time.perf_counter() - t:.1f} s (one core)")
+    comparer.compare(articles(5))  # warm-up
+    print(f"{'articles':>8} {'words':>7} {'claims':>7} {'seconds':>8} {'ms/claim':>9} {'us/(n log n)':>13}")
+    for n in args.sizes:
+        batch = articles(n)
+        t = time.perf_counter()
+        result = comparer.compare(batch)
+        s = time.perf_counter() - t
+        claims = sum(len(g.claims) for g in result.claims)
+        words = sum(len(a.text.split()) for a in batch)
+        nlogn = claims * math.log2(max(claims, 2))
+        print(f"{n:>8} {words:>7} {claims:>7} {s:>8.2f} {1000 * s / claims:>9.2f} {1e6 * s / nlogn:>13.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,192 @@
+"""storylens compare on the four seed articles, and on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from storylens.align.compare import Comparer, Comparison
+from storylens.align.quotes import normalise, word_diff
+from storylens.clean.sources import collect
+from storylens.coref import Resolver
+from storylens.errors import StorylensError
+
+from conftest import seed_path
+
+OUTLETS = {"000": "Breitbart", "002": "IBTimes", "003": "LifeZette", "004": "TheBlaze"}
+
+
+@pytest.fixture(scope="module")
+def comparer(resolver: Resolver) -> Comparer:
+    return Comparer(resolver=resolver)
+
+
+@pytest.fixture(scope="module")
+def seeds_compared(comparer: Comparer) -> tuple[Comparison, dict]:
+    paths = [seed_path(k) for k in OUTLETS]
+    collected = collect(paths, {seed_path(k).stem: name for k, name in OUTLETS.items()})
+    result = comparer.compare(collected.articles, collected.problems)
+    return result, result.to_json()
+
+
+def _quote_group(data: dict, words: str) -> dict:
+    found = [q for q in data["quotes"] if any(words in o["text"] for o in q["occurrences"])]
+    assert found, f"no quote group with {words!r}"
+    return found[0]
+
+
+def test_shared_peskov_quotes_are_one_group_each(seeds_compared: tuple[Comparison, dict]) -> None:
+    _, data = seeds_compared
+    well = _quote_group(data, "if you look at some people connected with Hillary Clinton")
+    assert well["outlets"] == sorted(OUTLETS.values()) and well["speaker"] == "Dmitry Peskov"
+    kept = _quote_group(data, "He kept saying that")
+    assert kept["outlets"] == ["Breitbart", "IBTimes", "LifeZette"] and kept["status"] == "variant"
+    demon = _quote_group(data, "with intention to demoni")
+    assert demon["outlets"] == ["Breitbart", "IBTimes", "TheBlaze"]
+
+
+def test_single_outlet_quotes_and_speakers(seeds_compared: tuple[Comparison, dict]) -> None:
+    _, data = seeds_compared
+    answer = _quote_group(data, "The answer is very simple, no.")
+    assert answer["status"] == "single" and answer["outlets"] == ["LifeZette"]
+    assert answer["speaker"] == "Dmitry Peskov"
+    assert _quote_group(data, "So what was it that the Russian ambassador")["speaker"] == "Fareed Zakaria"
+    assert _quote_group(data, "This is what happens all around the world")["status"] == "single"
+
+
+def test_facts_one_outlet_alone_reports(seeds_compared: tuple[Comparison, dict]) -> None:
+    _, data = seeds_compared
+    by_id = {a["id"]: a for a in data["articles"]}
+
+    def claim_with(words: str) -> dict:
+        return next(c for c in data["claims"] if any(words in o["text"] for o in c["occurrences"]))
+
+    visits = claim_with("22 times")
+    assert visits["articles"] == [seed_path("000").stem]
+    assert visits["id"] in by_id[seed_path("000").stem]["unique_claims"]
+    flynn = claim_with("was ultimately fired")
+    assert flynn["articles"] == [seed_path("002").stem]
+    lead = claim_with("Russian President Vladimir Putin’s spokesman said in an interview")
+    assert len(lead["articles"]) >= 3
+
+
+def test_every_offset_points_at_its_text(seeds_compared: tuple[Comparison, dict]) -> None:
+    result, data = seeds_compared
+    text = {a.id: a.text for a in result.articles}
+    n = 0
+    for q in data["quotes"]:
+        for o in q["occurrences"]:
+            assert text[o["article"]][o["start"] : o["end"]] == o["text"]
+            n += 1
+    for c in data["claims"]:
+        for o in c["occurrences"]:
+            assert text[o["article"]][o["start"] : o["end"]] == o["text"]
+            n += 1
+    for e in data["entities"]:
+        for labels in e["labels"].values():
+            for label in labels:
+                for o in label["occurrences"]:
+                    assert text[o["article"]][o["start"] : o["end"]].lower() == label["text"].lower()
+                    n += 1
+    assert n > 200
+
+
+def test_outlets_label_peskov_differently(seeds_compared: tuple[Comparison, dict]) -> None:
+    _, data = seeds_compared
+    peskov = next(e for e in data["entities"] if e["canonical"] == "Dmitry Peskov")
+    labels = {outlet: {x["text"] for x in xs} for outlet, xs in peskov["labels"].items()}
+    assert "Russian President Vladimir Putin’s spokesman" in labels["Breitbart"]
+    assert "Kremlin spokesman Dmitry Peskov" in labels["TheBlaze"]
+    assert "The Kremlin spokesman" in labels["IBTimes"]
+
+
+def test_framing_surfaces_loaded_terms(seeds_compared: tuple[Comparison, dict]) -> None:
+    _, data = seeds_compared
+    terms = " | ".join(t["term"] for t in data["framing"]["LifeZette"])
+    assert "hysteria" in terms and "outraged liberals" in terms
+
+
+def test_quote_normalisation_and_diff() -> None:
+    assert normalise("intention to demonise Russia (sic)") == normalise("intention to demonize Russia")
+    assert normalise("during [the] election campaign") == normalise("during election campaign")
+    ops = word_diff("we will respect a choice", "he will respect a choice")
+    assert ops[0] == {"op": "replace", "reference": "we", "text": "he"}
+
+
+def test_bad_inputs_are_reported_and_the_rest_compared(comparer: Comparer, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    german = tmp_path / "de.txt"
+    german.write_text(
+        "Der Sprecher des Kremls sagte am Sonntag, der russische Botschafter habe sich auch mit Beratern "
+        "von Hillary Clinton getroffen. Das sei ganz normal, sagte er in einem Interview mit CNN."
+    )
+    copy = tmp_path / "copy.txt"
+    copy.write_text(seed_path("000").read_text(encoding="utf-8"), encoding="utf-8")
+    collected = collect([seed_path("000"), copy, empty, german, seed_path("004")])
+    assert len(collected.articles) == 2
+    problems = " | ".join(collected.problems)
+    assert "empty" in problems and "only English" in problems and "same text" in problems
+    result = comparer.compare(collected.articles, collected.problems)
+    assert len(result.to_json()["articles"]) == 2
+    with pytest.raises(StorylensError, match="at least two"):
+        comparer.compare(collected.articles[:1])
+
+
+def test_jsonl_input_with_outlets(tmp_path: Path) -> None:
+    lines = [
+        {
+            "id": "a1",
+            "outlet": "Harbor Gazette",
+            "title": "Strike",
+            "text": seed_path("000").read_text(encoding="utf-8"),
+        },
+        {"id": "a2", "outlet": "Bay Wire", "html": "<html><body><p>" + "Short. " * 3 + "</p></body></html>"},
+        {"id": "a3", "outlet": "Coastal", "text": seed_path("002").read_text(encoding="utf-8")},
+    ]
+    path = tmp_path / "story.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n{not json\n", encoding="utf-8")
+    collected = collect([path])
+    assert [a.outlet for a in collected.articles] == ["Harbor Gazette", "Coastal"]
+    assert any("invalid JSON" in p for p in collected.problems)
+    assert any("no article text" in p for p in collected.problems)
+
+
+def test_cli_compare_html_is_self_contained(tmp_path: Path) -> None:
+    html = tmp_path / "report.html"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "storylens.cli",
+            "compare",
+            str(seed_path("000")),
+            str(seed_path("002")),
+            "--html",
+            str(html),
+            "--outlet",
+            f"{seed_path('000').stem}=Breitbart",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    page = html.read_text(encoding="utf-8")
+    assert "Breitbart" in page and "<del>" in page and "<mark>" in page
+    assert "<script src" not in page and "<link" not in page and "http" not in page.split("<body>")[0]
+
+
+def test_cli_compare_one_article_is_a_clear_error() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "storylens.cli", "compare", str(seed_path("000"))],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 2
+    assert "at least two distinct articles" in proc.stderr and "Traceback" not in proc.stderr
