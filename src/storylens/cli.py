@@ -210,6 +210,14 @@ def demo() -> None:
         out.print(resolved_text(res))
         out.print(clusters_table(res))
 
+    from storylens.align.compare import Comparer
+    from storylens.clean.sources import collect
+    from storylens.report.compare_terminal import summary
+
+    out.print(Rule("How the three outlets tell the story"))
+    collected = collect(paths)
+    out.print(summary(Comparer().compare(collected.articles, collected.problems)))
+
 
 def main() -> None:
     try:
