@@ -1,12 +1,18 @@
-"""Pronoun resolution: agreement and binding filter candidates, salience ranks them.
+"""Pronoun resolution: hard constraints filter candidates, a scorer ranks them.
 
-Inside a direct quote, a first-person singular pronoun is the quote's speaker and
-a third-person pronoun is never the speaker.
+Constraints (never learned): number and gender agreement, animacy, binding
+(`Peskov told him`: him is not Peskov), and quotes (a first-person singular
+pronoun in a quote is its speaker; a third-person one is neither the speaker nor
+the person spoken to). Everything else is a feature: the ranker that weighs
+them is learned (``ranker.py``, trained by ``scripts/train_coref.py``) and falls
+back to hand-set weights when no trained model ships.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
@@ -17,21 +23,93 @@ from storylens.coref.mentions import M
 if TYPE_CHECKING:
     from storylens.coref.sieve import Context
 
-WINDOW_SENTENCES = 3
-# A second, wider look when nothing agrees in the window.
-WIDE_WINDOW_SENTENCES = 6
-SPEAKER_CONTINUITY = 1.5
-CONTROL = 1.0
-MIN_SCORE = -3.0
+WINDOW_SENTENCES = 6
 _SUBJ = ("nsubj", "nsubjpass")
-_ROLE_WEIGHT = {"nsubj": 2.0, "nsubjpass": 2.0, "dobj": 1.0, "attr": 0.8, "dative": 1.0, "pobj": 0.5, "poss": 0.5}
+_CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "conj", "parataxis"})
+_ROLES = ("nsubj", "dobj", "pobj", "poss", "attr", "appos")
+
+FEATURES: tuple[str, ...] = (
+    "bias",
+    "sent_dist",
+    "sent_dist_0",
+    "sent_dist_1",
+    "log_token_dist",
+    *(f"cand_{r}" for r in _ROLES),
+    *(f"pron_{r}" for r in _ROLES),
+    "same_role",
+    "cand_main_subject",
+    "lca_depth",
+    "possessive_same_clause_subject",
+    "controller",
+    "pred_role_match",
+    "pred_role_clash",
+    "same_quote",
+    "cand_in_other_quote",
+    "pron_in_quote",
+    "speaker_continuity",
+    "log_cluster_size",
+    "cluster_names",
+    "entity_rank_0",
+    "first_mention_early",
+    "cand_name",
+    "cand_nominal",
+    "cand_pronoun",
+    "gender_known",
+    "pron_possessive",
+    "cand_first_in_sentence",
+    "intervening_persons",
+)
+_INDEX = {name: i for i, name in enumerate(FEATURES)}
+
+# Hand-set weights, used when no trained ranker is available.
+HAND_WEIGHTS: dict[str, float] = {
+    "sent_dist": -1.0,
+    "cand_nsubj": 2.0,
+    "cand_dobj": 1.0,
+    "cand_attr": 0.8,
+    "cand_pobj": 0.5,
+    "cand_poss": 0.5,
+    "cand_appos": 0.3,
+    "lca_depth": 0.5,
+    "cand_main_subject": 0.5,
+    "possessive_same_clause_subject": 2.0,
+    "same_role": 0.5,
+    "controller": 1.0,
+    "pred_role_match": 3.0,
+    "pred_role_clash": -0.5,
+    "same_quote": 0.5,
+    "cand_in_other_quote": -0.5,
+    "log_cluster_size": 0.3,
+    "speaker_continuity": 1.5,
+    "bias": 3.0,
+}
 
 
-def resolve_pronouns(ctx: Context) -> None:
+@dataclass(slots=True)
+class Candidate:
+    root: int
+    mention: M
+    features: list[float]
+
+
+Scorer = Callable[[list[list[float]]], list[float]]
+# Called with each pronoun and its candidates before the choice; used to collect training data.
+Observer = Callable[["Context", M, list[Candidate]], None]
+
+
+def hand_scorer(rows: list[list[float]]) -> list[float]:
+    w = [HAND_WEIGHTS.get(name, 0.0) for name in FEATURES]
+    return [sum(a * b for a, b in zip(w, row, strict=True)) for row in rows]
+
+
+def resolve_pronouns(ctx: Context, scorer: Scorer | None = None, threshold: float = 0.0,
+                     observer: Observer | None = None) -> None:
+    scorer = scorer or hand_scorer
     pronouns = [m for m in ctx.ms if m.pron is not None]
     speaker_idx = {s for s in ctx.speakers if s is not None}
     # Speakers first: a quote's pronouns are judged against who says it.
     ordered = [p for p in pronouns if p.idx in speaker_idx] + [p for p in pronouns if p.idx not in speaker_idx]
+    salience = _salience(ctx)
     for p in ordered:
         info = p.pron
         assert info is not None
@@ -43,14 +121,26 @@ def resolve_pronouns(ctx: Context) -> None:
             continue
         if info.person != 3 or info.gender not in ("m", "f"):
             continue
-        best = _best_antecedent(ctx, p, WINDOW_SENTENCES, speaker_idx)
-        if best is None:
-            best = _best_antecedent(ctx, p, WIDE_WINDOW_SENTENCES, speaker_idx)
-        if best is not None:
-            ctx.cl.union(best, p.idx)
+        candidates = candidates_for(ctx, p, speaker_idx, salience)
+        if observer is not None:
+            observer(ctx, p, candidates)
+        if not candidates:
+            continue
+        scores = scorer([c.features for c in candidates])
+        best = max(range(len(candidates)), key=lambda i: scores[i])
+        if scores[best] >= threshold:
+            ctx.cl.union(candidates[best].root, p.idx)
 
 
-_CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "conj", "parataxis"})
+def _salience(ctx: Context) -> dict[int, int]:
+    """Rank of each named person by mention count: the article's topic comes first."""
+    counts: dict[str, int] = {}
+    for m in ctx.ms:
+        if m.kind == "name" and m.label == "PERSON" and m.name_key:
+            counts[m.name_key[-1]] = counts.get(m.name_key[-1], 0) + 1
+    order = sorted(counts, key=lambda k: -counts[k])
+    return {i: order.index(m.name_key[-1]) for i, m in enumerate(ctx.ms)
+            if m.kind == "name" and m.label == "PERSON" and m.name_key}
 
 
 def _clause_verb(tok: Token) -> Token:
@@ -62,9 +152,8 @@ def _clause_verb(tok: Token) -> Token:
 
 
 def _lca_depth(a: Token, b: Token) -> int:
-    anc_a = [a, *a.ancestors]
     anc_b = {t.i for t in [b, *b.ancestors]}
-    for t in anc_a:
+    for t in [a, *a.ancestors]:
         if t.i in anc_b:
             return sum(1 for _ in t.ancestors)
     return 0
@@ -90,32 +179,40 @@ def _predicate_role(tok: Token) -> str | None:
     return attr.lemma_.lower() if attr is not None else None
 
 
-def _best_antecedent(ctx: Context, p: M, window: int, speaker_idx: set[int]) -> int | None:
+def _role(dep: str) -> str:
+    return "nsubj" if dep in _SUBJ else dep
+
+
+def candidates_for(ctx: Context, p: M, speaker_idx: set[int], salience: dict[int, int]) -> list[Candidate]:
+    """Every preceding mention of a compatible cluster, with features; the scorer's
+    best mention decides for its cluster."""
     doc = ctx.doc
     info = p.pron
     assert info is not None
     ptok = doc[p.head]
     pverb = _clause_verb(ptok)
     speaker = ctx.speakers[p.quote] if p.quote != -1 and not p.nested_quote else None
-    speaker_root = ctx.cl.find(speaker) if speaker is not None else None
-    addressee_root = ctx.addressee(p.quote) if speaker is not None else None
-    # `“...,” he said`: the pronoun names a speaker, most likely one already quoted.
+    excluded = {ctx.cl.find(p.idx)}
+    if speaker is not None:
+        excluded.add(ctx.cl.find(speaker))
+        addressee = ctx.addressee(p.quote)
+        if addressee is not None:
+            excluded.add(addressee)
     speaking_roots = {ctx.cl.find(s) for s in speaker_idx if s != p.idx} if p.idx in speaker_idx else set()
     pred_role = _predicate_role(ptok)
     controller = _controller(pverb)
-    scores: dict[int, float] = {}
-    for m in ctx.ms:
-        if m.start >= p.start:
+    out: list[Candidate] = []
+    persons_between: dict[int, int] = {}
+    for m in reversed(ctx.ms[: p.idx]):
+        if m.sent < p.sent - WINDOW_SENTENCES:
             break
-        if m.sent < p.sent - window or (m.end > p.start and m.start <= p.start):
+        if m.start >= p.start or (m.end > p.start and m.start <= p.start):
             continue
         root = ctx.cl.find(m.idx)
-        if root in (speaker_root, addressee_root, ctx.cl.find(p.idx)):
+        if root in excluded:
             continue
-        if m.pron is not None and len(ctx.cl.mentions_of(m.idx)) == 1:
+        if m.pron is not None and (len(ctx.cl.mentions_of(m.idx)) == 1 or m.pron.person != 3):
             continue  # an unresolved pronoun carries no information
-        if m.pron is not None and m.pron.person != 3:
-            continue
         if not ctx.cl.is_person(root) or ctx.cl.is_nonperson(root) or m.number != "sg":
             continue
         genders = ctx.cl.genders(root)
@@ -127,34 +224,45 @@ def _best_antecedent(ctx: Context, p: M, window: int, speaker_idx: set[int]) -> 
             continue
         if same_clause_subj and not info.possessive and not info.reflexive:
             continue  # binding: `Peskov told him` - him is not Peskov
-        score = -1.0 * (p.sent - m.sent)
-        score += _ROLE_WEIGHT.get(mtok.dep_, 0.3)
-        if m.sent == p.sent:
-            score += 0.5 * _lca_depth(ptok, mtok)
-        elif mtok.dep_ in _SUBJ and mtok.head.dep_ == "ROOT":
-            score += 0.5
-        if mtok.i == controller:
-            score += CONTROL
-        if info.possessive and same_clause_subj:
-            score += 2.0
-        if mtok.dep_ == ptok.dep_:
-            score += 0.5
+        persons_between.setdefault(root, len(persons_between))
+        f = [0.0] * len(FEATURES)
+        dist = p.sent - m.sent
+        role, prole = _role(mtok.dep_), _role(ptok.dep_)
+        values = {
+            "bias": 1.0,
+            "sent_dist": float(dist),
+            "sent_dist_0": float(dist == 0),
+            "sent_dist_1": float(dist == 1),
+            "log_token_dist": math.log1p(p.head - m.head),
+            f"cand_{role}": 1.0,
+            f"pron_{prole}": 1.0,
+            "same_role": float(role == prole),
+            "cand_main_subject": float(dist > 0 and mtok.dep_ in _SUBJ and mtok.head.dep_ == "ROOT"),
+            "lca_depth": float(_lca_depth(ptok, mtok)) if dist == 0 else 0.0,
+            "possessive_same_clause_subject": float(info.possessive and same_clause_subj),
+            "controller": float(mtok.i == controller),
+            "same_quote": float(p.quote != -1 and m.quote == p.quote),
+            "cand_in_other_quote": float(m.quote != -1 and m.quote != p.quote),
+            "pron_in_quote": float(p.quote != -1),
+            "speaker_continuity": float(root in speaking_roots),
+            "log_cluster_size": math.log(len(ctx.cl.mentions_of(root))),
+            "cluster_names": float(sum(1 for x in ctx.cl.mentions_of(root) if x.kind == "name") > 0),
+            "entity_rank_0": float(any(salience.get(x.idx) == 0 for x in ctx.cl.mentions_of(root))),
+            "first_mention_early": float(min(x.sent for x in ctx.cl.mentions_of(root)) == 0),
+            "cand_name": float(m.kind == "name"),
+            "cand_nominal": float(m.kind == "nominal"),
+            "cand_pronoun": float(m.kind == "pronoun"),
+            "gender_known": float(bool(genders)),
+            "pron_possessive": float(info.possessive),
+            "cand_first_in_sentence": float(m.start_tok == doc[m.head].sent.start),
+            "intervening_persons": float(persons_between[root]),
+        }
         if pred_role is not None:
             roles = ctx.cl.roles(root)
-            if pred_role in roles:
-                score += 3.0
-            elif roles:
-                score -= 0.5
-        if p.quote != -1:
-            score += 0.5 if m.quote == p.quote else 0.0
-        elif m.quote != -1:
-            score -= 0.5
-        score += 0.3 * math.log(len(ctx.cl.mentions_of(root)))
-        if root in speaking_roots:
-            score += SPEAKER_CONTINUITY
-        if score > scores.get(root, -math.inf):
-            scores[root] = score
-    if not scores:
-        return None
-    root, score = max(scores.items(), key=lambda kv: kv[1])
-    return root if score >= MIN_SCORE else None
+            values["pred_role_match"] = float(pred_role in roles)
+            values["pred_role_clash"] = float(bool(roles) and pred_role not in roles)
+        for name, v in values.items():
+            if name in _INDEX:
+                f[_INDEX[name]] = v
+        out.append(Candidate(root, m, f))
+    return out
