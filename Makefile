@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench bench-coref clean-venv
+.PHONY: install demo test lint bench bench-coref train-coref clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,8 @@ demo: install
 	$(BIN)/storylens demo
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 
 test: install lint
 	$(BIN)/pytest
@@ -34,3 +34,6 @@ clean-venv:
 
 bench-coref: install
 	$(BIN)/python benchmarks/coref_eval.py --json benchmarks/results/coref_eval.json
+
+train-coref: install
+	$(BIN)/python scripts/train_coref.py

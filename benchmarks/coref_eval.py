@@ -15,14 +15,17 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import re
 import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from storylens.coref import Resolver
 from storylens.coref.scoring import conll_scores
 from storylens.model import Article
+
+from corpus import read_conll_clusters, read_conllu, split_docs
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks"
 
@@ -64,79 +67,9 @@ def gap_eval(resolver: Resolver, path: Path, limit: int = 0) -> dict[str, float]
 # OntoGUM ------------------------------------------------------------------
 
 
-def _test_docs(splits: Path) -> list[str]:
-    text = splits.read_text(encoding="utf-8")
-    section = text.split("## test", 1)[1].split("##", 1)[0]
-    return re.findall(r"\*\s+(\S+)", section)
-
-
-def read_conllu(path: Path) -> tuple[str, list[tuple[int, int]]]:
-    """The document text and each word's character span in it."""
-    parts: list[str] = []
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    mwt_end = 0
-    mwt_surface = ""
-    mwt_start = 0
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("# newpar") and parts:
-            parts.append("\n\n")
-            pos += 2
-            continue
-        if not line or line.startswith("#"):
-            continue
-        cols = line.split("\t")
-        if "-" in cols[0]:
-            mwt_end, mwt_surface, mwt_start = int(cols[0].split("-")[1]), cols[1], pos
-            parts.append(cols[1])
-            pos += len(cols[1])
-            if "SpaceAfter=No" not in cols[9]:
-                parts.append(" ")
-                pos += 1
-            continue
-        if "." in cols[0]:
-            continue
-        idx = int(cols[0])
-        if idx <= mwt_end and mwt_surface:
-            found = mwt_surface.find(cols[1], max(0, spans[-1][1] - mwt_start) if spans else 0)
-            if (found >= 0 and spans and spans[-1][1] <= mwt_start + found) or (found >= 0 and not spans):
-                spans.append((mwt_start + found, mwt_start + found + len(cols[1])))
-            else:
-                spans.append((mwt_start, mwt_start + len(mwt_surface)))
-            if idx == mwt_end:
-                mwt_surface = ""
-            continue
-        spans.append((pos, pos + len(cols[1])))
-        parts.append(cols[1])
-        pos += len(cols[1])
-        if "SpaceAfter=No" not in cols[9]:
-            parts.append(" ")
-            pos += 1
-    return "".join(parts), spans
-
-
-def read_conll_clusters(path: Path) -> list[frozenset[tuple[int, int]]]:
-    open_: dict[str, list[int]] = {}
-    clusters: dict[str, set[tuple[int, int]]] = {}
-    i = 0
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        cols = line.split("\t")
-        tag = cols[-1]
-        # Tags run together or split by "|": `(3`, `3)`, `(3)`, `2)3)`, `(4(5`.
-        for opening, ent, closing in re.findall(r"(\()?(\d+)(\))?", tag):
-            if opening:
-                open_.setdefault(ent, []).append(i)
-            if closing:
-                start = open_[ent].pop()
-                clusters.setdefault(ent, set()).add((start, i + 1))
-        i += 1
-    return [frozenset(c) for c in clusters.values() if len(c) > 1]
-
-
-def ontogum_eval(resolver: Resolver, folder: Path, limit: int = 0) -> dict[str, dict[str, float]]:
-    names = _test_docs(folder / "splits.md")
+def ontogum_eval(resolver: Resolver, folder: Path, limit: int = 0, split: str = "test") -> dict[str, dict[str, float]]:
+    """Scores on ``split``; the keys stay "test"/"test_news" whatever the split."""
+    names = split_docs(folder / "splits.md", split)
     available = [n for n in names if (folder / "conll" / f"{n}.conll").exists()]
     if limit:
         available = available[:limit]

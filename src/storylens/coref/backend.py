@@ -10,6 +10,8 @@ from spacy.tokens import Doc
 from storylens.coref.clusters import Clusters
 from storylens.coref.gender import GenderGuesser
 from storylens.coref.mentions import M, MentionFinder
+from storylens.coref.pronouns import Observer, Scorer
+from storylens.coref.ranker import LinearRanker
 from storylens.coref.sieve import Context, run_passes
 from storylens.coref.speakers import attribute_speakers
 from storylens.model import Cluster, Mention, Quote
@@ -46,10 +48,14 @@ class SieveBackend:
 
     name = "sieve"
 
-    def __init__(self, genders: GenderGuesser | None = None) -> None:
+    def __init__(
+        self, genders: GenderGuesser | None = None, scorer: Scorer | None = None, learned: bool = True
+    ) -> None:
         self.finder = MentionFinder(genders or GenderGuesser())
+        # The shipped learned ranker unless a scorer is given or learning is turned off.
+        self.scorer: Scorer | None = scorer or (LinearRanker.load() if learned else None)
 
-    def context(self, doc: Doc) -> Context:
+    def context(self, doc: Doc, observer: Observer | None = None) -> Context:
         quotes = QuoteIndex(find_quotes(doc.text))
         ms = self.finder.find(doc, quotes)
         attribution = attribute_speakers(doc, quotes, ms)
@@ -61,7 +67,7 @@ class SieveBackend:
             exchanges=attribution.exchanges,
             cl=Clusters(ms),
         )
-        run_passes(ctx)
+        run_passes(ctx, self.scorer, observer)
         return ctx
 
     def analyse(self, doc: Doc, article_id: str) -> Analysis:

@@ -20,6 +20,8 @@ from storylens.nlp.quotes import QuoteIndex
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "FAC", "LOC", "NORP", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 _TITLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
+# Labels the small English model often gives to people's names.
+_MISLABELLED = ("ORG", "GPE", "FAC", "PRODUCT", "LOC", "WORK_OF_ART", "NORP")
 
 
 @dataclass(slots=True)
@@ -161,18 +163,21 @@ class MentionFinder:
             if ent.label_ == "PERSON":
                 start = _extend_titles(doc, start, end, persons)
             key, role, mods, name_start = _name_key(list(doc[start:ent_start]), list(doc[ent_start:end]))
-            gender = "u"
-            if ent.label_ == "PERSON":
-                gender = self.genders.for_name(key, role)
+            label = ent.label_
+            gender = self.genders.for_name(key, role) if label in ("PERSON", *_MISLABELLED) else "u"
+            if label in _MISLABELLED and gender != "u" and len(key) >= 2:
+                label = "PERSON"  # `Gary Suter` tagged ORG: a known first name outvotes the tagger
+            if label != "PERSON":
+                gender = "u"
             add(
                 start,
                 end,
                 head,
                 "name",
-                label=ent.label_,
+                label=label,
                 gender=gender,
-                number="pl" if ent.label_ == "NORP" else "sg",
-                animate=ent.label_ == "PERSON" or None,
+                number="pl" if label == "NORP" else "sg",
+                animate=label == "PERSON" or None,
                 name_key=key,
                 role=role,
                 role_mods=mods,

@@ -58,6 +58,8 @@ FEATURES: tuple[str, ...] = (
     "pron_possessive",
     "cand_first_in_sentence",
     "intervening_persons",
+    "cand_unlabelled",
+    "cataphoric",
 )
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
 
@@ -102,8 +104,9 @@ def hand_scorer(rows: list[list[float]]) -> list[float]:
     return [sum(a * b for a, b in zip(w, row, strict=True)) for row in rows]
 
 
-def resolve_pronouns(ctx: Context, scorer: Scorer | None = None, threshold: float = 0.0,
-                     observer: Observer | None = None) -> None:
+def resolve_pronouns(
+    ctx: Context, scorer: Scorer | None = None, threshold: float = 0.0, observer: Observer | None = None
+) -> None:
     scorer = scorer or hand_scorer
     pronouns = [m for m in ctx.ms if m.pron is not None]
     speaker_idx = {s for s in ctx.speakers if s is not None}
@@ -126,7 +129,10 @@ def resolve_pronouns(ctx: Context, scorer: Scorer | None = None, threshold: floa
             observer(ctx, p, candidates)
         if not candidates:
             continue
-        scores = scorer([c.features for c in candidates])
+        # The learned weights come from text with few quotes; inside a quote the
+        # hand weights (speaker, addressee, continuity) decide.
+        score = hand_scorer if p.quote != -1 else scorer
+        scores = score([c.features for c in candidates])
         best = max(range(len(candidates)), key=lambda i: scores[i])
         if scores[best] >= threshold:
             ctx.cl.union(candidates[best].root, p.idx)
@@ -139,8 +145,11 @@ def _salience(ctx: Context) -> dict[int, int]:
         if m.kind == "name" and m.label == "PERSON" and m.name_key:
             counts[m.name_key[-1]] = counts.get(m.name_key[-1], 0) + 1
     order = sorted(counts, key=lambda k: -counts[k])
-    return {i: order.index(m.name_key[-1]) for i, m in enumerate(ctx.ms)
-            if m.kind == "name" and m.label == "PERSON" and m.name_key}
+    return {
+        i: order.index(m.name_key[-1])
+        for i, m in enumerate(ctx.ms)
+        if m.kind == "name" and m.label == "PERSON" and m.name_key
+    }
 
 
 def _clause_verb(tok: Token) -> Token:
@@ -213,11 +222,9 @@ def candidates_for(ctx: Context, p: M, speaker_idx: set[int], salience: dict[int
             continue
         if m.pron is not None and (len(ctx.cl.mentions_of(m.idx)) == 1 or m.pron.person != 3):
             continue  # an unresolved pronoun carries no information
-        if not ctx.cl.is_person(root) or ctx.cl.is_nonperson(root) or m.number != "sg":
+        if not _eligible(ctx, root, m, info.gender):
             continue
         genders = ctx.cl.genders(root)
-        if genders and genders != {info.gender}:
-            continue
         mtok = doc[m.head]
         same_clause_subj = mtok.dep_ in _SUBJ and mtok.head.i == pverb.i
         if info.reflexive and not same_clause_subj:
@@ -261,8 +268,50 @@ def candidates_for(ctx: Context, p: M, speaker_idx: set[int], salience: dict[int
             roles = ctx.cl.roles(root)
             values["pred_role_match"] = float(pred_role in roles)
             values["pred_role_clash"] = float(bool(roles) and pred_role not in roles)
+        values["cand_unlabelled"] = float(not ctx.cl.is_person(root))
         for name, v in values.items():
             if name in _INDEX:
                 f[_INDEX[name]] = v
         out.append(Candidate(root, m, f))
+    cataphor = _cataphoric_subject(ctx, p)
+    if cataphor is not None:
+        root = ctx.cl.find(cataphor.idx)
+        if root not in excluded and _eligible(ctx, root, cataphor, info.gender):
+            f = [0.0] * len(FEATURES)
+            for name, v in (
+                ("bias", 1.0),
+                ("cataphoric", 1.0),
+                ("cand_nsubj", 1.0),
+                ("cand_name", 1.0),
+                ("log_cluster_size", math.log(len(ctx.cl.mentions_of(root)))),
+                ("gender_known", float(bool(ctx.cl.genders(root)))),
+                ("pron_possessive", float(info.possessive)),
+                ("cand_unlabelled", float(not ctx.cl.is_person(root))),
+            ):
+                f[_INDEX[name]] = v
+            out.append(Candidate(root, cataphor, f))
     return out
+
+
+def _eligible(ctx: Context, root: int, m: M, gender: str) -> bool:
+    """A singular person (or a name the tagger left unlabelled) of a compatible gender."""
+    if ctx.cl.is_nonperson(root) or m.number != "sg":
+        return False
+    if not ctx.cl.is_person(root) and not any(x.kind == "name" and not x.label for x in ctx.cl.mentions_of(root)):
+        return False
+    genders = ctx.cl.genders(root)
+    return not genders or genders == {gender}
+
+
+def _cataphoric_subject(ctx: Context, p: M) -> M | None:
+    """`After his retirement, Smith moved to Ohio`: a pronoun in a phrase fronted before
+    the main clause may point forward to that clause's subject."""
+    ptok = ctx.doc[p.head]
+    root = ptok.sent.root
+    subj = next((c for c in root.children if c.dep_ in _SUBJ and c.i > ptok.i), None)
+    if subj is None:
+        return None
+    fronted = next((c for c in root.children if c.i < subj.i and c.left_edge.i <= ptok.i <= c.right_edge.i), None)
+    if fronted is None or fronted.dep_ not in ("prep", "advcl", "npadvmod", "advmod", "pcomp"):
+        return None
+    return next((m for m in ctx.ms if m.head == subj.i and m.kind == "name"), None)

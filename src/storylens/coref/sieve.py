@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from storylens.coref.clusters import Clusters
 from storylens.coref.lexicon import SPEECH_VERBS
 from storylens.coref.mentions import M
-from storylens.coref.pronouns import resolve_pronouns
+from storylens.coref.pronouns import Observer, Scorer, resolve_pronouns
 from storylens.nlp.quotes import QuoteIndex
 
 LEAD_WINDOW_SENTENCES = 4
@@ -190,13 +190,14 @@ PASSES: tuple[Callable[[Context], None], ...] = (
     lead_role_introduction,
     role_descriptions,
     repeated_descriptions,
-    resolve_pronouns,
 )
 
 
-def run_passes(ctx: Context) -> None:
+def run_passes(ctx: Context, scorer: Scorer | None = None, observer: Observer | None = None) -> None:
+    """The clustering passes in order, then pronouns (ranked by ``scorer``)."""
     for p in PASSES:
         p(ctx)
+    resolve_pronouns(ctx, scorer, observer=observer)
 
 
 # helpers ----------------------------------------------------------------
