@@ -42,7 +42,10 @@ def gap_eval(resolver: Resolver, path: Path, limit: int = 0) -> dict[str, float]
         text = row["Text"]
         res = resolver.resolve(Article(id=row["ID"], raw=text, text=text))
         p_off = int(row["Pronoun-offset"])
-        cluster = next((c for c in res.clusters if any(m.start == p_off for m in c.mentions)), None)
+        # `his mother` starts where `his` does: look for the pronoun itself.
+        cluster = next(
+            (c for c in res.clusters if any(m.start == p_off and m.kind == "pronoun" for m in c.mentions)), None
+        )
         gender = "f" if row["Pronoun"].lower() in ("she", "her", "hers", "herself") else "m"
         for cand in ("A", "B"):
             start = int(row[f"{cand}-offset"])

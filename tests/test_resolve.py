@@ -87,7 +87,7 @@ def test_other_seeds_resolve_quote_pronouns(resolver: Resolver, seed_articles: d
     assert "you would probably see that he [Sergey Kislyak] had lots of meetings" in r4.resolved
     assert "adding Fareed Zakaria was not aware" in r4.resolved
     assert "Sessions stated plainly the conversations had nothing to do with Jeff Sessions’s role" in r3.resolved
-    assert "while Putin did prefer Trump over Clinton, Vladimir Putin did not support" in r3.resolved
+    assert "not divulging that information during Jeff Sessions's confirmation hearing" in r2.resolved
     # `he said` after a run of Peskov quotes is Peskov, not the last man named.
     assert 'the main threat for the United States," Dmitry Peskov said.' in r2.resolved
 

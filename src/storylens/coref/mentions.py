@@ -184,8 +184,9 @@ class MentionFinder:
                 name_start=name_start,
             )
 
-        for chunk in doc.noun_chunks:
-            # Proper-noun phrases the NER missed (`Mayor Elena Ruiz` in some contexts).
+        possessors = [doc[t.left_edge.i : t.i + 1] for t in doc if t.dep_ == "poss" and t.pos_ == "PROPN"]
+        for chunk in [*doc.noun_chunks, *possessors]:
+            # Proper-noun phrases the NER missed (`Mayor Elena Ruiz`, `McNeill's memoir`).
             root = chunk.root
             if root.pos_ != "PROPN" or root.ent_type_ or (chunk.start, chunk.end) in seen:
                 continue

@@ -27,6 +27,8 @@ WINDOW_SENTENCES = 6
 _SUBJ = ("nsubj", "nsubjpass")
 _CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "conj", "parataxis"})
 _ROLES = ("nsubj", "dobj", "pobj", "poss", "attr", "appos")
+# Entity labels the tagger does not confuse with people's names.
+_NEVER_PEOPLE = frozenset({"NORP", "EVENT", "LAW", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"})
 
 FEATURES: tuple[str, ...] = (
     "bias",
@@ -60,6 +62,8 @@ FEATURES: tuple[str, ...] = (
     "intervening_persons",
     "cand_unlabelled",
     "cataphoric",
+    "cand_tagged_nonperson",
+    "cand_in_pronoun_clause",
 )
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
 
@@ -84,6 +88,8 @@ HAND_WEIGHTS: dict[str, float] = {
     "log_cluster_size": 0.3,
     "speaker_continuity": 1.5,
     "bias": 3.0,
+    "cand_tagged_nonperson": -4.0,
+    "cand_in_pronoun_clause": 1.0,
 }
 
 
@@ -105,7 +111,10 @@ def hand_scorer(rows: list[list[float]]) -> list[float]:
 
 
 def resolve_pronouns(
-    ctx: Context, scorer: Scorer | None = None, threshold: float = 0.0, observer: Observer | None = None
+    ctx: Context,
+    scorer: Scorer | None = None,
+    threshold: float = 0.0,
+    observer: Observer | None = None,
 ) -> None:
     scorer = scorer or hand_scorer
     pronouns = [m for m in ctx.ms if m.pron is not None]
@@ -131,8 +140,8 @@ def resolve_pronouns(
             continue
         # The learned weights come from text with few quotes; inside a quote the
         # hand weights (speaker, addressee, continuity) decide.
-        score = hand_scorer if p.quote != -1 else scorer
-        scores = score([c.features for c in candidates])
+        rows = [c.features for c in candidates]
+        scores = (hand_scorer if p.quote != -1 else scorer)(rows)
         best = max(range(len(candidates)), key=lambda i: scores[i])
         if scores[best] >= threshold:
             ctx.cl.union(candidates[best].root, p.idx)
@@ -246,6 +255,9 @@ def candidates_for(ctx: Context, p: M, speaker_idx: set[int], salience: dict[int
             "same_role": float(role == prole),
             "cand_main_subject": float(dist > 0 and mtok.dep_ in _SUBJ and mtok.head.dep_ == "ROOT"),
             "lca_depth": float(_lca_depth(ptok, mtok)) if dist == 0 else 0.0,
+            # Hobbs: the pronoun's own clause is searched first (`while Putin did prefer
+            # Trump, he did not ...`: Putin sits in a clause hanging from he's verb).
+            "cand_in_pronoun_clause": float(dist == 0 and pverb.left_edge.i <= mtok.i <= pverb.right_edge.i),
             "possessive_same_clause_subject": float(info.possessive and same_clause_subj),
             "controller": float(mtok.i == controller),
             "same_quote": float(p.quote != -1 and m.quote == p.quote),
@@ -268,7 +280,8 @@ def candidates_for(ctx: Context, p: M, speaker_idx: set[int], salience: dict[int
             roles = ctx.cl.roles(root)
             values["pred_role_match"] = float(pred_role in roles)
             values["pred_role_clash"] = float(bool(roles) and pred_role not in roles)
-        values["cand_unlabelled"] = float(not ctx.cl.is_person(root))
+        values["cand_unlabelled"] = float(not ctx.cl.is_person(root) and not ctx.cl.is_nonperson(root))
+        values["cand_tagged_nonperson"] = float(ctx.cl.is_nonperson(root))
         for name, v in values.items():
             if name in _INDEX:
                 f[_INDEX[name]] = v
@@ -294,11 +307,14 @@ def candidates_for(ctx: Context, p: M, speaker_idx: set[int], salience: dict[int
 
 
 def _eligible(ctx: Context, root: int, m: M, gender: str) -> bool:
-    """A singular person (or a name the tagger left unlabelled) of a compatible gender."""
-    if ctx.cl.is_nonperson(root) or m.number != "sg":
+    """A singular person, or a single name the tagger labelled otherwise (surnames are
+    often tagged ORG or GPE; the ranker weighs that label), of a compatible gender."""
+    if m.number != "sg":
         return False
-    if not ctx.cl.is_person(root) and not any(x.kind == "name" and not x.label for x in ctx.cl.mentions_of(root)):
-        return False
+    if not ctx.cl.is_person(root):
+        names = [x for x in ctx.cl.mentions_of(root) if x.kind == "name"]
+        if not names or any(x.label in _NEVER_PEOPLE for x in names):
+            return False
     genders = ctx.cl.genders(root)
     return not genders or genders == {gender}
 
