@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.rule import Rule
 
 from storylens.clean import MAX_BYTES, load_article
+from storylens.coref import Resolver, backend_named
 from storylens.engine import Outcome, resolve_paths
 from storylens.errors import StorylensError
 from storylens.report.jsonout import clean_json, dumps
@@ -26,6 +27,13 @@ app = typer.Typer(
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
+BackendOpt = Annotated[
+    str,
+    typer.Option(
+        "--backend",
+        help="Coreference backend: sieve (embedded, offline) or fastcoref (optional; pip install fastcoref).",
+    ),
+]
 FilesArg = Annotated[list[Path], typer.Argument(help="Article files (.txt or .html).", show_default=False)]
 
 
@@ -96,6 +104,7 @@ def resolve(
     ] = 1,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per nlp.pipe batch.")] = 16,
     show_clusters: Annotated[bool, typer.Option("--clusters", help="Also print the entity clusters.")] = False,
+    backend: BackendOpt = "sieve",
 ) -> None:
     """Resolve coreference in articles and print the resolved text."""
     todo = list(files)
@@ -108,7 +117,8 @@ def resolve(
     failures = 0
     with _progress(len(todo)) as progress:
         task = progress.add_task("resolve", total=len(todo))
-        for outcome in resolve_paths(todo, workers=workers, batch_size=batch_size):
+        resolver = Resolver(backend=backend_named(backend)) if workers <= 1 else None
+        for outcome in resolve_paths(todo, workers=workers, batch_size=batch_size, resolver=resolver, backend=backend):
             progress.advance(task)
             failures += _emit(outcome, as_json, out_dir, show_clusters, many=len(files) > 1)
     raise typer.Exit(1 if failures else 0)
@@ -157,6 +167,7 @@ def compare(
     outlet: Annotated[
         list[str] | None, typer.Option("--outlet", help="Name an outlet: ID=NAME (article id or file name).")
     ] = None,
+    backend: BackendOpt = "sieve",
 ) -> None:
     """Compare outlets' articles on one story: shared and unique claims, quotes, labels, framing."""
     from storylens.align.compare import Comparer
@@ -168,7 +179,9 @@ def compare(
     for problem in collected.problems:
         err.print(f"[yellow]skipped:[/] {problem}", highlight=False)
     with err.status("loading models and comparing…", spinner="dots") if err.is_terminal else _null():
-        result = Comparer().compare(collected.articles, collected.problems)
+        result = Comparer(resolver=Resolver(backend=backend_named(backend))).compare(
+            collected.articles, collected.problems
+        )
     if html is not None:
         html.write_text(render_html(result), encoding="utf-8")
         err.print(f"wrote {html}", highlight=False)

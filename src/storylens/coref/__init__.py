@@ -13,7 +13,20 @@ from storylens.model import Article, Resolution
 from storylens.nlp import load_pipeline
 from storylens.textedit import apply_edits
 
-__all__ = ["CorefBackend", "Resolver", "SieveBackend"]
+__all__ = ["BACKENDS", "CorefBackend", "Resolver", "SieveBackend", "backend_named"]
+
+BACKENDS = ("sieve", "fastcoref")
+
+
+def backend_named(name: str) -> CorefBackend:
+    """``sieve``: the embedded offline resolver (default). ``fastcoref``: optional neural model."""
+    if name == "sieve":
+        return SieveBackend()
+    if name == "fastcoref":
+        from storylens.coref.neural import FastcorefBackend
+
+        return FastcorefBackend()
+    raise ValueError(f"unknown coreference backend {name!r}; choose one of {', '.join(BACKENDS)}")
 
 
 class Resolver:

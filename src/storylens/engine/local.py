@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storylens.clean import load_article
-from storylens.coref import Resolver
+from storylens.coref import Resolver, backend_named
 from storylens.errors import StorylensError
 from storylens.model import Article, Resolution
 
@@ -44,15 +44,17 @@ def load_many(paths: Sequence[str | Path]) -> tuple[list[Article], list[Outcome]
     return articles, failed
 
 
-def _worker_resolver() -> Resolver:
+def _worker_resolver(backend: str) -> Resolver:
     global _WORKER_RESOLVER
     if _WORKER_RESOLVER is None:
-        _WORKER_RESOLVER = Resolver()
+        _WORKER_RESOLVER = Resolver(backend=backend_named(backend))
     return _WORKER_RESOLVER
 
 
-def _resolve_batch(articles: list[Article], batch_size: int, resolver: Resolver | None = None) -> list[Outcome]:
-    resolver = resolver or _worker_resolver()
+def _resolve_batch(
+    articles: list[Article], batch_size: int, resolver: Resolver | None = None, backend: str = "sieve"
+) -> list[Outcome]:
+    resolver = resolver or _worker_resolver(backend)
     out: list[Outcome] = []
     docs = resolver.nlp.pipe((a.text for a in articles), batch_size=batch_size)
     for article, doc in zip(articles, docs, strict=True):
@@ -70,7 +72,11 @@ _WORKER_RESOLVER: Resolver | None = None
 
 
 def resolve_paths(
-    paths: Sequence[str | Path], workers: int = 1, batch_size: int = 16, resolver: Resolver | None = None
+    paths: Sequence[str | Path],
+    workers: int = 1,
+    batch_size: int = 16,
+    resolver: Resolver | None = None,
+    backend: str = "sieve",
 ) -> Iterator[Outcome]:
     articles, failed = load_many(paths)
     yield from failed
@@ -78,10 +84,11 @@ def resolve_paths(
         return
     chunks = [articles[i : i + batch_size] for i in range(0, len(articles), batch_size)]
     if workers <= 1 or len(chunks) == 1:
-        resolver = resolver or Resolver()
+        resolver = resolver or Resolver(backend=backend_named(backend))
         for chunk in chunks:
             yield from _resolve_batch(chunk, batch_size, resolver)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for batch in pool.map(_resolve_batch, chunks, [batch_size] * len(chunks)):
+        n = len(chunks)
+        for batch in pool.map(_resolve_batch, chunks, [batch_size] * n, [None] * n, [backend] * n):
             yield from batch

