@@ -83,7 +83,8 @@ class Cluster:
 
 @dataclass(slots=True)
 class Entity:
-    """One real-world entity linked across the articles of a story."""
+    """One real-world entity linked across the articles of a story: each article's
+    cluster for it, so every mention keeps its article id and offsets."""
 
     id: str
     canonical: str

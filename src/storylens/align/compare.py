@@ -8,19 +8,19 @@ from typing import Any
 
 from storylens.align.claims import ClaimGroup, align_claims, extract_claims, number_conflicts
 from storylens.align.embed import Embedder
-from storylens.align.entities import StoryEntity, link_entities
+from storylens.align.entities import entity_labels, link_entities
 from storylens.align.framing import framing, outlet_terms
 from storylens.align.quotes import QuoteGroup, group_quotes, word_diff
 from storylens.coref import Resolver
 from storylens.errors import StorylensError
-from storylens.model import Article, Resolution
+from storylens.model import Article, Entity, Resolution
 
 
 @dataclass(slots=True)
 class Comparison:
     articles: list[Article]
     resolutions: dict[str, Resolution]
-    entities: list[StoryEntity]
+    entities: list[Entity]
     quotes: list[QuoteGroup]
     claims: list[ClaimGroup]
     framing: dict[str, list[dict]]
@@ -77,7 +77,7 @@ class Comparison:
                 for a in self.articles
             ],
             "entities": [
-                {"id": e.id, "canonical": e.canonical, "type": e.type, "labels": e.labels(outlet_of)}
+                {"id": e.id, "canonical": e.canonical, "type": e.type, "labels": entity_labels(e, outlet_of)}
                 for e in self.entities
             ],
             "quotes": quotes,

@@ -3,36 +3,29 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from storylens.model import Cluster, Mention
+from storylens.model import Cluster, Entity, Mention
 
 # `Sergey` and `Sergei` are one person; `Donald Trump` and `Melania Trump` are not.
 NAME_SIMILARITY = 85
 
 
-@dataclass(slots=True)
-class StoryEntity:
-    id: str
-    canonical: str
-    type: str
-    clusters: list[Cluster] = field(default_factory=list)
-
-    def labels(self, outlet_of: dict[str, str]) -> dict[str, list[dict]]:
-        out: dict[str, Counter[str]] = {}
-        where: dict[tuple[str, str], list[dict]] = {}
-        for c in self.clusters:
-            outlet = outlet_of[c.article_id]
-            for m in c.mentions:
-                label = _label(m)
-                out.setdefault(outlet, Counter())[label] += 1
-                where.setdefault((outlet, label), []).append({"article": c.article_id, "start": m.start, "end": m.end})
-        return {
-            outlet: [{"text": t, "count": n, "occurrences": where[(outlet, t)]} for t, n in counts.most_common()]
-            for outlet, counts in out.items()
-        }
+def entity_labels(entity: Entity, outlet_of: dict[str, str]) -> dict[str, list[dict]]:
+    """Per outlet, every label it uses for the entity, most used first, with offsets."""
+    counts: dict[str, Counter[str]] = {}
+    where: dict[tuple[str, str], list[dict]] = {}
+    for c in entity.clusters:
+        outlet = outlet_of[c.article_id]
+        for m in c.mentions:
+            label = _label(m)
+            counts.setdefault(outlet, Counter())[label] += 1
+            where.setdefault((outlet, label), []).append({"article": c.article_id, "start": m.start, "end": m.end})
+    return {
+        outlet: [{"text": t, "count": n, "occurrences": where[(outlet, t)]} for t, n in c.most_common()]
+        for outlet, c in counts.items()
+    }
 
 
 def _label(m: Mention) -> str:
@@ -56,12 +49,12 @@ def _same_name(a: str, b: str) -> bool:
     return any(fuzz.ratio(short[0].lower(), w.lower()) >= 90 for w in (long_[0], long_[-1]))
 
 
-def link_entities(clusters: list[Cluster]) -> list[StoryEntity]:
+def link_entities(clusters: list[Cluster]) -> list[Entity]:
     """Named clusters with the same person or organisation name become one entity.
     Full names are linked first so a bare surname attaches to the right person."""
     named = [c for c in clusters if c.canonical]
     named.sort(key=lambda c: (-len(_words(c.canonical or "")), c.article_id))
-    entities: list[StoryEntity] = []
+    entities: list[Entity] = []
     for c in named:
         name = c.canonical or ""
         matches = [
@@ -70,7 +63,7 @@ def link_entities(clusters: list[Cluster]) -> list[StoryEntity]:
         if len(matches) == 1 or (matches and len(_words(name)) >= 2):
             matches[0].clusters.append(c)
         else:
-            entities.append(StoryEntity(id="", canonical=name, type=c.type, clusters=[c]))
+            entities.append(Entity(id="", canonical=name, type=c.type, clusters=[c]))
     entities.sort(key=lambda e: -sum(len(c.mentions) for c in e.clusters))
     for i, e in enumerate(entities):
         e.id = f"e{i}"

@@ -57,9 +57,6 @@ class Clusters:
         ms = self.mentions_of(i)
         return any(m.label in _NONPERSON_LABELS for m in ms) and not any(m.label == "PERSON" for m in ms)
 
-    def has_name(self, i: int) -> bool:
-        return any(m.kind == "name" for m in self.mentions_of(i))
-
     def roles(self, i: int) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
         for m in self.mentions_of(i):

@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from storylens.align.compare import Comparison
+from storylens.align.entities import entity_labels
 
 MAX_ROWS = 12
 
@@ -53,7 +54,7 @@ def summary(cmp: Comparison) -> Group:
     for a in cmp.articles:
         t.add_column(outlet_of[a.id])
     for e in [e for e in cmp.entities if e.type == "PERSON"][:8]:
-        labels = e.labels(outlet_of)
+        labels = entity_labels(e, outlet_of)
         cells = []
         for a in cmp.articles:
             ls = [f"{x['text']} ×{x['count']}" for x in labels.get(outlet_of[a.id], []) if x["text"][:1].isupper()]
