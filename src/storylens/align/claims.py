@@ -69,11 +69,16 @@ def _clauses(sent: Span, text: str) -> list[tuple[int, int]]:
     """Split `X was fired ... and Y has come under fire ...` into its two claims:
     a conjoined verb with a subject of its own starts a new one."""
     cuts = []
+    main = {sent.root.i} | {t.i for t in sent.root.conjuncts}
     for tok in sent:
         if (
             tok.dep_ == "conj"
+            and tok.head.i in main
             and tok.pos_ in ("VERB", "AUX")
             and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+            and not any(c.dep_ == "mark" for c in tok.children)
+            and tok.left_edge.pos_ not in ("SCONJ", "ADP")
+            and tok.left_edge.lower_ not in ("that", "whether", "which", "who")
         ):
             left = tok.left_edge
             cc = left.nbor(-1) if left.i > sent.start else None

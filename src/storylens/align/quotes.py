@@ -119,9 +119,12 @@ def group_quotes(quotes: list[Quote]) -> list[QuoteGroup]:
 
 
 def word_diff(reference: str, other: str) -> list[dict[str, str]]:
-    """Word-level operations turning ``reference`` into ``other``."""
+    """Word-level operations turning ``reference`` into ``other``; words that differ
+    only in case or punctuation (`kind` / `kind.`) count as equal."""
     a, b = reference.split(), other.split()
+    key_a = [normalise(w, spelling=False) for w in a]
+    key_b = [normalise(w, spelling=False) for w in b]
     ops = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=key_a, b=key_b, autojunk=False).get_opcodes():
         ops.append({"op": tag, "reference": " ".join(a[i1:i2]), "text": " ".join(b[j1:j2])})
     return ops
