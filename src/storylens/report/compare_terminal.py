@@ -20,11 +20,15 @@ def _short(text: str, n: int = 110) -> str:
 def summary(cmp: Comparison) -> Group:
     outlet_of = cmp.outlet_of
     parts: list = []
-    everyone = [g for g in cmp.claims if len(g.articles) == len(cmp.articles)]
-    t = Table(title=f"Reported by all {len(cmp.articles)} outlets", show_lines=False)
+    shared = [g for g in cmp.claims if len(g.articles) > 1]
+    t = Table(title="Reported by more than one outlet")
+    t.add_column("outlets")
     t.add_column("claim")
-    for g in everyone[:MAX_ROWS]:
-        t.add_row(_short(g.text))
+    for g in shared[:MAX_ROWS]:
+        outlets = "all" if len(g.articles) == len(cmp.articles) else ", ".join(outlet_of[a] for a in g.articles)
+        t.add_row(outlets, _short(g.text))
+    if not shared:
+        t.add_row("—", "no claim was matched across outlets")
     parts.append(t)
 
     t = Table(title="What each outlet alone reports / omits")
