@@ -6,8 +6,8 @@ GAP: F1 overall, masculine, feminine and the bias ratio F/M on gap-test (the
 paper's protocol: a prediction per candidate name, true when the pronoun's
 cluster contains a mention overlapping that name).
 OntoGUM: CoNLL-2012 MUC, B3, CEAF-e and their mean on the test documents, all
-genres and news alone. The resolver reads the text rebuilt from CoNLL-U; its
-character spans are mapped back to the gold tokens.
+genres and news alone. The resolver reads the text rebuilt from CoNLL-U; each
+mention's full noun phrase (``ontonotes_spans``) is mapped back to the gold tokens.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from storylens.coref import Resolver
-from storylens.coref.scoring import conll_scores
+from storylens.coref.scoring import conll_scores, ontonotes_spans
 from storylens.model import Article
 
 from corpus import read_conll_clusters, read_conllu, split_docs
@@ -85,7 +85,7 @@ def ontogum_eval(resolver: Resolver, folder: Path, limit: int = 0, split: str = 
         res = resolver.resolve(Article(id=name, raw=text, text=text))
         response = []
         for c in res.clusters:
-            ms = {(starts[m.start], ends[m.end] + 1) for m in c.mentions if m.start in starts and m.end in ends}
+            ms = {(starts[s], ends[e] + 1) for s, e in ontonotes_spans(c.mentions) if s in starts and e in ends}
             if len(ms) > 1:
                 response.append(frozenset(ms))
         scored["test"].append((key, response))

@@ -84,11 +84,32 @@ def try_neuralcoref() -> str:
     return "installed, but no spaCy 3 pipeline can host it"
 
 
+def try_corefgraph() -> str:
+    try:
+        import corefgraph  # noqa: F401
+    except ImportError:
+        return (
+            "not installed: corefgraph 1.2.3 (a Lee et al. sieve, 2017) reads NAF documents with "
+            "constituency parses from the IXA pipes Java tools, which PyPI does not carry"
+        )
+    return "installed, but needs NAF input with constituency parses, which spaCy does not produce"
+
+
+def try_spacy_coref() -> str:
+    try:
+        import spacy_coref  # noqa: F401
+    except ImportError:
+        return "not installed (pip install spacy-coref); its 8 KB wheel holds no weights, they come from a hub"
+    return "installed, but its transformer weights are not on PyPI"
+
+
 PEERS: dict[str, Callable[[], str]] = {
     "coreferee 1.5": try_coreferee,
     "neuralcoref 4.0": try_neuralcoref,
     "fastcoref (F-Coref)": try_fastcoref,
     "Maverick": try_maverick,
+    "corefgraph 1.2.3": try_corefgraph,
+    "spacy-coref 0.1.1": try_spacy_coref,
 }
 
 

@@ -171,6 +171,10 @@ def main() -> None:
         return score, {"gap_validation": gap, "ontogum_dev": onto}
 
     baseline, _ = validate("hand weights", hand_scorer)
+    shipped = LinearRanker.load(args.out) if args.out.exists() else None
+    # The passes before the ranker change its candidates; a new fit must beat the
+    # weights that ship, judged on today's passes, or they stay.
+    to_beat = max(baseline, validate(f"shipped ranker ({args.out.name})", shipped)[0]) if shipped else baseline
     best: tuple[float, LinearRanker, dict] | None = None
     for l2 in args.l2:
         ranker = fit(examples, l2, prior)
@@ -179,8 +183,8 @@ def main() -> None:
             best = (score, ranker, scores)
     assert best is not None
     score, ranker, scores = best
-    if score <= baseline:
-        print(f"no learned ranker beat the hand weights ({score:.2f} <= {baseline:.2f}); nothing saved")
+    if score <= to_beat:
+        print(f"no new ranker beat the hand weights or the shipped one ({score:.2f} <= {to_beat:.2f}); nothing saved")
         return
     ranker.meta.update(
         {

@@ -190,3 +190,13 @@ def test_cli_compare_one_article_is_a_clear_error() -> None:
     )
     assert proc.returncode == 2
     assert "at least two distinct articles" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_repeated_sentences_embed_once_and_alike(comparer: Comparer) -> None:
+    wire = "The port reopened on Tuesday after a two-day strike."
+    other = "Dockworkers ended their strike."
+    vectors = comparer.embedder.encode([wire, other, wire])
+    assert vectors.shape == (3, 384)
+    assert (vectors[0] == vectors[2]).all()
+    assert abs(float(vectors[0] @ comparer.embedder.encode([wire])[0]) - 1.0) < 1e-5
+    assert float(vectors[0] @ vectors[1]) < 0.99

@@ -144,3 +144,50 @@ def story(draw: st.DrawFn) -> str:
 def test_resolving_never_garbles_generated_text(resolver: Resolver, text: str) -> None:
     res = resolver.resolve(Article(id="gen", raw=text, text=text))
     assert_faithful(res)
+
+
+def test_writer_and_speaker_persons_group(resolver: Resolver) -> None:
+    text = (
+        "I first visited Athens in 2019. My guide there was a retired teacher, and I still write to him. "
+        "We climbed the Acropolis at dawn, and our feet hurt for days. "
+        "“We never close the gates early,” the guard said. “We open them at eight.”"
+    )
+    res = resolver.resolve(Article(id="own", raw=text, text=text))
+    assert_faithful(res)
+    groups = [{m.text for m in c.mentions} for c in res.clusters]
+    assert {"I", "My"} in groups  # the writer
+    assert any({"We", "our"} <= g and "I" not in g for g in groups)  # the writer's group, apart from the writer
+    assert res.resolved.count("[") == 0  # none of these has a name to add
+
+
+def _groups(res) -> list[set[str]]:
+    return [{m.text for m in c.mentions} for c in res.clusters]
+
+
+def test_it_and_they_join_things_and_groups_but_stay_unrendered(resolver: Resolver) -> None:
+    text = (
+        "The museum reopened on Monday after a long renovation. It now has a glass roof. "
+        "It is likely that the city will pay for the repairs. "
+        "The dock workers walked out at noon. They want higher pay, and their union backs them."
+    )
+    res = resolver.resolve(Article(id="things", raw=text, text=text))
+    assert_faithful(res)
+    groups = _groups(res)
+    assert {"The museum", "It"} in groups  # the pleonastic `It is likely` stays out
+    assert {"The dock workers", "They", "their", "them"} in groups
+    assert res.resolved == text  # `it` and `they` are clustered, never rewritten
+
+
+def test_definite_description_joins_the_name_with_its_head(resolver: Resolver) -> None:
+    text = "The Lakeside Harbor Authority approved the plan on Friday. The authority will publish its budget next week."
+    res = resolver.resolve(Article(id="head", raw=text, text=text))
+    assert_faithful(res)
+    assert {"The Lakeside Harbor Authority", "The authority", "its"} in _groups(res)
+
+
+def test_mention_extent_is_the_whole_noun_phrase(resolver: Resolver) -> None:
+    text = "Lord Byron loved Mary Chaworth, whom he met while at school, and wrote poems for her and Byron's friends."
+    res = resolver.resolve(Article(id="ext", raw=text, text=text))
+    extents = {m.text: text[slice(*m.extent)] for c in res.clusters for m in c.mentions}
+    assert extents["Mary Chaworth"] == "Mary Chaworth, whom he met while at school"
+    assert extents["her"] == "her"  # a coordinated `her and Byron's friends` is two phrases

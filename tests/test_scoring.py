@@ -2,7 +2,8 @@
 
 import pytest
 
-from storylens.coref.scoring import b_cubed, ceaf_e, conll_scores, muc
+from storylens.coref.scoring import b_cubed, ceaf_e, conll_scores, muc, ontonotes_spans
+from storylens.model import Mention
 
 KEY = [frozenset("abc"), frozenset("de")]
 
@@ -36,3 +37,12 @@ def test_ceaf_e_alignment() -> None:
 def test_conll_mean_is_in_percent() -> None:
     scores = conll_scores([(KEY, KEY)])
     assert scores == pytest.approx({"muc": 100.0, "b3": 100.0, "ceafe": 100.0, "conll": 100.0})
+
+
+def test_ontonotes_spans_keep_the_outer_phrase() -> None:
+    text = "John Edleston, a chorister, sang. Edleston left."
+    name = Mention("a", 0, 13, "John Edleston", "name", extent_start=0, extent_end=26)
+    appos = Mention("a", 15, 26, "a chorister", "nominal")
+    later = Mention("a", 34, 42, "Edleston", "name")
+    assert text[0:26] == "John Edleston, a chorister"
+    assert ontonotes_spans([later, appos, name]) == [(0, 26), (34, 42)]

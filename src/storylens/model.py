@@ -57,9 +57,22 @@ class Mention:
     # Index of the syntactic head token in the spaCy Doc; -1 when unknown.
     head: int = -1
     in_quote: bool = False
+    # The whole noun phrase the mention heads (`Mary Chaworth, whom he met at school`),
+    # as OntoNotes marks mentions; -1 when it is the mention itself.
+    extent_start: int = -1
+    extent_end: int = -1
+
+    @property
+    def extent(self) -> tuple[int, int]:
+        if self.extent_start < 0:
+            return self.start, self.end
+        return self.extent_start, self.extent_end
 
     def to_json(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "text": self.text, "kind": self.kind}
+        out: dict[str, Any] = {"start": self.start, "end": self.end, "text": self.text, "kind": self.kind}
+        if self.extent != (self.start, self.end):
+            out["extent"] = list(self.extent)
+        return out
 
 
 @dataclass(slots=True)

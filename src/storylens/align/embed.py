@@ -35,5 +35,8 @@ class Embedder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        vectors = self._model.encode(list(texts), batch_size=BATCH, normalize_embeddings=True, show_progress_bar=False)
-        return np.asarray(vectors, dtype=np.float32)
+        # Outlets that run the same wire copy repeat sentences word for word: embed each once.
+        unique = list(dict.fromkeys(texts))
+        vectors = self._model.encode(unique, batch_size=BATCH, normalize_embeddings=True, show_progress_bar=False)
+        rows = {t: i for i, t in enumerate(unique)}
+        return np.asarray(vectors, dtype=np.float32)[[rows[t] for t in texts]]

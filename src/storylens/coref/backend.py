@@ -114,7 +114,9 @@ class SieveBackend:
                     id=len(out),
                     article_id=article_id,
                     mentions=[
-                        Mention(article_id, m.start, m.end, m.text, m.kind, m.head, m.quote != -1)  # type: ignore[arg-type]
+                        Mention(
+                            article_id, m.start, m.end, m.text, m.kind, m.head, m.quote != -1, m.ext_start, m.ext_end
+                        )  # type: ignore[arg-type]
                         for m in group
                     ],
                     canonical=canonical_name(doc, group),

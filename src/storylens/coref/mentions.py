@@ -50,6 +50,8 @@ class M:
     definite: bool = False
     has_name_inside: bool = False
     pron: PronounInfo | None = None
+    ext_start: int = -1  # characters of the full noun phrase (see ``_extent``)
+    ext_end: int = -1
 
     @property
     def is_person(self) -> bool:
@@ -62,6 +64,38 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     while start < end and (doc[start].is_punct or doc[start].is_space):
         start += 1
     return start, end
+
+
+# Children that start a new phrase rather than belong to the head's noun phrase.
+_OUTSIDE_NP = frozenset({"conj", "cc", "preconj", "punct"})
+
+
+def _extent(doc: Doc, head: int, start: int, end: int) -> tuple[int, int]:
+    """The maximal noun phrase headed by ``head``: modifiers, possessive marker,
+    prepositional phrases, relative clauses and appositions, but not coordinated
+    phrases (`Trump and Putin` holds two mentions)."""
+    tok = doc[head]
+    left, right = min(start, head), max(end, head + 1)
+    for child in tok.children:
+        if child.dep_ in _OUTSIDE_NP or child.tag_ == "PRP":
+            continue  # `his daughter himself`: an intensifier is not part of the phrase
+        left = min(left, child.left_edge.i)
+        right = max(right, child.right_edge.i + 1)
+    # A phrase never runs over a line break (a heading parsed into the next sentence).
+    for i in range(head - 1, left - 1, -1):
+        if "\n" in doc[i].text:
+            left = i + 1
+            break
+    for i in range(head + 1, right):
+        if "\n" in doc[i].text:
+            right = i
+            break
+    # An internal comma may belong to an apposition; edges never keep punctuation.
+    while right > left + 1 and (doc[right - 1].is_punct and doc[right - 1].text not in (")", "]", '"', "”")):
+        right -= 1
+    while left < right - 1 and doc[left].is_punct and doc[left].text not in ("(", "[", '"', "“"):
+        left += 1
+    return left, right
 
 
 def _person_tokens(doc: Doc) -> set[int]:
@@ -264,6 +298,9 @@ class MentionFinder:
                 has_name_inside=inside,
             )
         _promote_surnames(doc, out)
+        for m in out:
+            left, right = _extent(doc, m.head, m.start_tok, m.end_tok) if m.pron is None else (m.start_tok, m.end_tok)
+            m.ext_start, m.ext_end = doc[left].idx, doc[right - 1].idx + len(doc[right - 1])
         out.sort(key=lambda m: (m.start, -m.end))
         for i, m in enumerate(out):
             m.idx = i

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 
+from storylens.model import Mention
+
 Cluster = frozenset[Hashable]
 PRF = tuple[float, float, float]
 
@@ -92,3 +94,11 @@ def conll_scores(docs: Sequence[tuple[Sequence[Cluster], Sequence[Cluster]]]) ->
     out["ceafe"] = 100 * _prf(ceaf[0], ceaf[1], ceaf[2], n_resp)[2]
     out["conll"] = (out["muc"] + out["b3"] + out["ceafe"]) / 3
     return out
+
+
+def ontonotes_spans(mentions: Sequence[Mention]) -> list[tuple[int, int]]:
+    """A cluster's mentions as OntoNotes marks them: each the full noun phrase
+    (``Mention.extent``), and none nested inside another of the same cluster (an
+    apposition belongs to the phrase it describes)."""
+    spans = sorted({m.extent for m in mentions})
+    return [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]

@@ -16,6 +16,7 @@ from storylens.coref.clusters import Clusters
 from storylens.coref.lexicon import SPEECH_VERBS
 from storylens.coref.mentions import M
 from storylens.coref.pronouns import Observer, Scorer, resolve_pronouns
+from storylens.coref.things import resolve_things
 from storylens.nlp.quotes import QuoteIndex
 
 LEAD_WINDOW_SENTENCES = 4
@@ -182,6 +183,82 @@ def repeated_descriptions(ctx: Context) -> None:
             first.setdefault(key, m.idx)
 
 
+_STOP = frozenset({"the", "a", "an", "this", "that", "these", "those", "said", "'s", "’s", "of"})
+
+
+def _content_words(ctx: Context, m: M) -> set[str]:
+    return {t.lower_ for t in ctx.doc[m.start_tok : m.end_tok] if not t.is_punct and t.lower_ not in _STOP}
+
+
+def head_match(ctx: Context) -> None:
+    """`the bridge` after `the San Francisco – Oakland Bay Bridge`, `Congress` after
+    `the United States Congress`: the strict head match of Lee et al. (same head
+    word, every content word already used for the antecedent, not nested)."""
+    clusters_by_head: dict[str, list[int]] = {}
+    for m in ctx.ms:
+        if m.pron is not None:
+            continue
+        head = ctx.doc[m.head].lemma_.lower()
+        words = _content_words(ctx, m)
+        first = _first_mention(ctx, m) is m
+        anaphoric = m.kind == "name" or m.definite
+        if first and anaphoric:
+            for root in reversed(clusters_by_head.get(head, [])):
+                root = ctx.cl.find(root)
+                ante = ctx.cl.mentions_of(root)
+                if any(a.ext_start <= m.start and m.end <= a.ext_end for a in ante):
+                    continue  # i-within-i: a phrase never refers to one it sits inside
+                known = {w for a in ante for w in _content_words(ctx, a)}
+                if not words or not words <= known or not ctx.cl.compatible(root, m.idx):
+                    continue
+                if any(a.number != m.number for a in ante if a.kind != "pronoun"):
+                    continue
+                ctx.cl.union(root, m.idx)
+                break
+        clusters_by_head.setdefault(head, []).append(m.idx)
+
+
+_PERSON_GROUPS = {
+    "i": "I",
+    "me": "I",
+    "my": "I",
+    "mine": "I",
+    "myself": "I",
+    "we": "we",
+    "us": "we",
+    "our": "we",
+    "ours": "we",
+    "ourselves": "we",
+    "you": "you",
+    "your": "you",
+    "yours": "you",
+    "yourself": "you",
+    "yourselves": "you",
+}
+
+
+def discourse_persons(ctx: Context) -> None:
+    """Outside quotes the writer's `I`s are one person, their `we`s one group and
+    their `you`s one addressee (the speaker sieve of Lee et al.); inside quotes,
+    the `we`s of one speaker go together. Runs after pronouns, whose quote
+    speakers it needs."""
+    first: dict[tuple[object, str], int] = {}
+    for m in ctx.ms:
+        group = _PERSON_GROUPS.get(m.text.lower()) if m.pron is not None else None
+        if group is None or m.nested_quote:
+            continue
+        if m.quote == -1:
+            key: tuple[object, str] = ("writer", group)
+        elif group == "we" and ctx.speakers[m.quote] is not None:
+            key = (ctx.cl.find(ctx.speakers[m.quote]), group)  # type: ignore[arg-type]
+        else:
+            continue
+        if key in first:
+            ctx.cl.union(first[key], m.idx)
+        else:
+            first[key] = m.idx
+
+
 PASSES: tuple[Callable[[Context], None], ...] = (
     exact_name_match,
     name_alias_match,
@@ -190,6 +267,7 @@ PASSES: tuple[Callable[[Context], None], ...] = (
     lead_role_introduction,
     role_descriptions,
     repeated_descriptions,
+    head_match,
 )
 
 
@@ -198,6 +276,8 @@ def run_passes(ctx: Context, scorer: Scorer | None = None, observer: Observer | 
     for p in PASSES:
         p(ctx)
     resolve_pronouns(ctx, scorer, observer=observer)
+    discourse_persons(ctx)
+    resolve_things(ctx)
 
 
 # helpers ----------------------------------------------------------------
