@@ -92,14 +92,23 @@ def test_other_seeds_resolve_quote_pronouns(resolver: Resolver, seed_articles: d
     assert 'the main threat for the United States," Dmitry Peskov said.' in r2.resolved
 
 
+def _groups(res: Resolution) -> list[set[str]]:
+    return [{m.text for m in c.mentions} for c in res.clusters]
+
+
+def _resolved(resolver: Resolver, text: str) -> Resolution:
+    res = resolver.resolve(Article(id="own", raw=text, text=text))
+    assert_faithful(res)
+    return res
+
+
 def test_own_text_roles_possessives_and_binding(resolver: Resolver) -> None:
     text = (
         "Harbour Minister Ana Silva met union leader Tomasz Nowak on Monday. "
         "The minister told him that her office would publish the report. "
         "Nowak said his members were ready. “We will not wait for her,” he said."
     )
-    res = resolver.resolve(Article(id="own", raw=text, text=text))
-    assert_faithful(res)
+    res = _resolved(resolver, text)
     assert "Ana Silva told Tomasz Nowak that Ana Silva's office" in res.resolved
     assert "Nowak said Tomasz Nowak's members were ready" in res.resolved
     assert "“We will not wait for her [Ana Silva],” Tomasz Nowak said." in res.resolved
@@ -152,16 +161,11 @@ def test_writer_and_speaker_persons_group(resolver: Resolver) -> None:
         "We climbed the Acropolis at dawn, and our feet hurt for days. "
         "“We never close the gates early,” the guard said. “We open them at eight.”"
     )
-    res = resolver.resolve(Article(id="own", raw=text, text=text))
-    assert_faithful(res)
-    groups = [{m.text for m in c.mentions} for c in res.clusters]
+    res = _resolved(resolver, text)
+    groups = _groups(res)
     assert {"I", "My"} in groups  # the writer
     assert any({"We", "our"} <= g and "I" not in g for g in groups)  # the writer's group, apart from the writer
     assert res.resolved.count("[") == 0  # none of these has a name to add
-
-
-def _groups(res) -> list[set[str]]:
-    return [{m.text for m in c.mentions} for c in res.clusters]
 
 
 def test_it_and_they_join_things_and_groups_but_stay_unrendered(resolver: Resolver) -> None:
@@ -170,8 +174,7 @@ def test_it_and_they_join_things_and_groups_but_stay_unrendered(resolver: Resolv
         "It is likely that the city will pay for the repairs. "
         "The dock workers walked out at noon. They want higher pay, and their union backs them."
     )
-    res = resolver.resolve(Article(id="things", raw=text, text=text))
-    assert_faithful(res)
+    res = _resolved(resolver, text)
     groups = _groups(res)
     assert {"The museum", "It"} in groups  # the pleonastic `It is likely` stays out
     assert {"The dock workers", "They", "their", "them"} in groups
@@ -180,8 +183,7 @@ def test_it_and_they_join_things_and_groups_but_stay_unrendered(resolver: Resolv
 
 def test_definite_description_joins_the_name_with_its_head(resolver: Resolver) -> None:
     text = "The Lakeside Harbor Authority approved the plan on Friday. The authority will publish its budget next week."
-    res = resolver.resolve(Article(id="head", raw=text, text=text))
-    assert_faithful(res)
+    res = _resolved(resolver, text)
     assert {"The Lakeside Harbor Authority", "The authority", "its"} in _groups(res)
 
 
