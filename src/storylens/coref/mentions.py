@@ -66,6 +66,10 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _breaks_phrase(text: str) -> bool:
+    return "\n" in text or text in (":", ";")
+
+
 # Children that start a new phrase rather than belong to the head's noun phrase.
 _OUTSIDE_NP = frozenset({"conj", "cc", "preconj", "punct"})
 
@@ -81,13 +85,14 @@ def _extent(doc: Doc, head: int, start: int, end: int) -> tuple[int, int]:
             continue  # `his daughter himself`: an intensifier is not part of the phrase
         left = min(left, child.left_edge.i)
         right = max(right, child.right_edge.i + 1)
-    # A phrase never runs over a line break (a heading parsed into the next sentence).
+    # A phrase never runs over a line break or a colon (`Image: David Titley`, a
+    # heading parsed into the next sentence).
     for i in range(head - 1, left - 1, -1):
-        if "\n" in doc[i].text:
+        if _breaks_phrase(doc[i].text):
             left = i + 1
             break
     for i in range(head + 1, right):
-        if "\n" in doc[i].text:
+        if _breaks_phrase(doc[i].text):
             right = i
             break
     # An internal comma may belong to an apposition; edges never keep punctuation.
