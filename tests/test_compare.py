@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from storylens.align.compare import Comparer, Comparison
-from storylens.align.quotes import normalise, word_diff
+from storylens.align.quotes import group_quotes, normalise, word_diff
 from storylens.clean.sources import collect
 from storylens.coref import Resolver
 from storylens.errors import StorylensError
+from storylens.model import Quote
 
 from conftest import seed_path
 
@@ -115,6 +116,22 @@ def test_quote_normalisation_and_diff() -> None:
     assert normalise("during [the] election campaign") == normalise("during election campaign")
     ops = word_diff("we will respect a choice", "he will respect a choice")
     assert ops[0] == {"op": "replace", "reference": "we", "text": "he"}
+
+
+def _quote(article: str, text: str) -> Quote:
+    return Quote(article_id=article, start=0, end=len(text), text=text, speaker="Ana Silva")
+
+
+def test_two_transcripts_of_one_sentence_group_but_other_sentences_do_not() -> None:
+    groups = group_quotes(
+        [
+            _quote("a", "In no way should the strike be described as an attack on the port itself."),
+            _quote("b", "There was in no way the strike should be seen (sic) as an attack on the port."),
+            _quote("c", "The strike is not an attack on anyone, and the port will stay open next week."),
+        ]
+    )
+    assert sorted(len(g.articles) for g in groups) == [1, 2]
+    assert next(g for g in groups if len(g.articles) == 2).articles == ["a", "b"]
 
 
 def test_bad_inputs_are_reported_and_the_rest_compared(comparer: Comparer, tmp_path: Path) -> None:

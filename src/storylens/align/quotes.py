@@ -28,6 +28,8 @@ _SPELLING = (
 MIN_WORDS = 3
 SAME = 88  # rapidfuzz score for "the same words, give or take"
 CONTAINED = 92  # partial match of a shorter segment inside a longer one
+TRANSCRIPT_MIN_WORDS = 8
+TRANSCRIPT_COVERAGE = 0.75
 
 
 @dataclass(slots=True)
@@ -83,11 +85,23 @@ def segments_of(quote: Quote) -> list[Segment]:
     return out
 
 
+def _word_coverage(a: list[str], b: list[str]) -> float:
+    """Share of the shorter segment's words that the longer one has, in order."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    matcher = difflib.SequenceMatcher(a=short, b=long_, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks()) / len(short) if short else 0.0
+
+
 def _similar(a: Segment, b: Segment) -> bool:
     if fuzz.ratio(a.norm, b.norm) >= SAME or fuzz.token_sort_ratio(a.norm, b.norm) >= SAME:
         return True
-    shorter = min(len(a.norm.split()), len(b.norm.split()))
-    return shorter >= 5 and fuzz.partial_ratio(a.norm, b.norm) >= CONTAINED
+    wa, wb = a.norm.split(), b.norm.split()
+    shorter = min(len(wa), len(wb))
+    if shorter >= 5 and fuzz.partial_ratio(a.norm, b.norm) >= CONTAINED:
+        return True
+    # Two transcripts of one spoken sentence (`in no way should it be presented` /
+    # `in no way it should be percepted`): most words agree, in order.
+    return shorter >= TRANSCRIPT_MIN_WORDS and _word_coverage(wa, wb) >= TRANSCRIPT_COVERAGE
 
 
 def group_quotes(quotes: list[Quote]) -> list[QuoteGroup]:
