@@ -7,8 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from storylens.align.claims import candidate_pairs
 from storylens.align.compare import Comparer, Comparison
 from storylens.align.quotes import group_quotes, normalise, word_diff
 from storylens.clean.sources import collect
@@ -217,3 +219,15 @@ def test_repeated_sentences_embed_once_and_alike(comparer: Comparer) -> None:
     assert (vectors[0] == vectors[2]).all()
     assert abs(float(vectors[0] @ comparer.embedder.encode([wire])[0]) - 1.0) < 1e-5
     assert float(vectors[0] @ vectors[1]) < 0.99
+
+
+def test_claim_candidates_are_every_pair_above_the_cosine_bound() -> None:
+    rng = np.random.default_rng(0)
+    base = rng.standard_normal((40, 384)).astype(np.float32)
+    # Twenty near-copies, so some pairs are close and most are not.
+    vectors = np.vstack([base, base[:20] + 0.6 * rng.standard_normal((20, 384)).astype(np.float32)])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    sims = vectors @ vectors.T
+    expected = {(i, j) for i in range(60) for j in range(i + 1, 60) if sims[i, j] >= 0.6}
+    assert len(expected) >= 15
+    assert candidate_pairs(vectors, 0.6) == expected

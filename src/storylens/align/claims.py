@@ -2,9 +2,10 @@
 
 A claim is a sentence whose words are mostly not a direct quote. It is matched
 on its resolved text (so "he" reads as the person), which the embedding model
-and a lexical score compare. Candidate pairs come from random-hyperplane LSH
-over the embeddings, so the work grows with the number of claims times the
-(small) bucket size, not with every pair.
+and a lexical score compare. Every pair of claims is scored up to
+``EXACT_LIMIT`` claims (a matrix product; cheap next to embedding them); beyond
+that, candidate pairs come from random-hyperplane LSH over the embeddings, so
+the work grows with the number of claims times the (small) bucket size.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ MIN_WORDS = 5
 # Weighted score above which two claims from different outlets state the same thing.
 SAME_CLAIM = 0.72
 EMBED_WEIGHT = 0.75
+# Up to this many claims every pair is scored (blocked matrix products, well under a
+# second); beyond it random-hyperplane LSH keeps the work near-linear.
+EXACT_LIMIT = 20_000
+EXACT_BLOCK = 1024
 LSH_BITS = 10
 LSH_TABLES = 8
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
@@ -123,12 +128,23 @@ def _reported_by(sent, cluster_at) -> str | None:
     return (cluster.canonical if cluster and cluster.canonical else None) or subj.text
 
 
-def _candidate_pairs(vectors: np.ndarray, seed: int = 13) -> set[tuple[int, int]]:
+def candidate_pairs(vectors: np.ndarray, min_cosine: float, seed: int = 13) -> set[tuple[int, int]]:
+    """Pairs that may reach ``min_cosine``: every such pair up to ``EXACT_LIMIT``
+    claims (one matrix product per block), LSH buckets beyond it."""
     n = len(vectors)
     if n < 2:
         return set()
+    if n <= EXACT_LIMIT:
+        pairs: set[tuple[int, int]] = set()
+        for start in range(0, n, EXACT_BLOCK):
+            sims = vectors[start : start + EXACT_BLOCK] @ vectors.T
+            for a, b in zip(*np.nonzero(sims >= min_cosine), strict=True):
+                i, j = start + int(a), int(b)
+                if i < j:
+                    pairs.add((i, j))
+        return pairs
     rng = np.random.default_rng(seed)
-    pairs: set[tuple[int, int]] = set()
+    lsh_pairs: set[tuple[int, int]] = set()
     weights = 1 << np.arange(LSH_BITS)
     for _ in range(LSH_TABLES):
         planes = rng.standard_normal((vectors.shape[1], LSH_BITS)).astype(np.float32)
@@ -139,8 +155,8 @@ def _candidate_pairs(vectors: np.ndarray, seed: int = 13) -> set[tuple[int, int]
         for members in buckets.values():
             for a in range(len(members)):
                 for b in range(a + 1, len(members)):
-                    pairs.add((members[a], members[b]))
-    return pairs
+                    lsh_pairs.add((members[a], members[b]))
+    return lsh_pairs
 
 
 def _lexical(a: str, b: str) -> float:
@@ -150,7 +166,9 @@ def _lexical(a: str, b: str) -> float:
 def align_claims(claims: list[Claim], vectors: np.ndarray) -> list[ClaimGroup]:
     """Each group holds at most one claim per article; strongest matches join first."""
     scored = []
-    for i, j in _candidate_pairs(vectors):
+    # The lexical score is at most 1, so a pair below this cosine cannot reach SAME_CLAIM.
+    min_cosine = (SAME_CLAIM - (1 - EMBED_WEIGHT)) / EMBED_WEIGHT
+    for i, j in candidate_pairs(vectors, min_cosine):
         a, b = claims[i], claims[j]
         if a.article_id == b.article_id:
             continue
