@@ -28,6 +28,8 @@ test: install lint
 
 bench: install
 	$(BIN)/python benchmarks/bench_resolve.py
+	$(BIN)/python benchmarks/bench_compare.py
+	$(BIN)/python benchmarks/bench_quotes.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -28,6 +28,7 @@ _SPELLING = (
 MIN_WORDS = 3
 SAME = 88  # rapidfuzz score for "the same words, give or take"
 CONTAINED = 92  # partial match of a shorter segment inside a longer one
+MAX_BUCKET = 50
 TRANSCRIPT_MIN_WORDS = 8
 TRANSCRIPT_COVERAGE = 0.75
 
@@ -88,6 +89,9 @@ def segments_of(quote: Quote) -> list[Segment]:
 def _word_coverage(a: list[str], b: list[str]) -> float:
     """Share of the shorter segment's words that the longer one has, in order."""
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    present = set(long_)
+    if short and sum(w in present for w in short) < TRANSCRIPT_COVERAGE * len(short):
+        return 0.0  # cannot reach the bar: skip the alignment
     matcher = difflib.SequenceMatcher(a=short, b=long_, autojunk=False)
     return sum(block.size for block in matcher.get_matching_blocks()) / len(short) if short else 0.0
 
@@ -104,6 +108,26 @@ def _similar(a: Segment, b: Segment) -> bool:
     return shorter >= TRANSCRIPT_MIN_WORDS and _word_coverage(wa, wb) >= TRANSCRIPT_COVERAGE
 
 
+def _candidate_pairs(segs: list[Segment]) -> list[tuple[int, int]]:
+    """Pairs from different articles that share a word pair (`no way`): two renderings
+    of one utterance always do, and most of the n² pairs never meet. A word pair
+    in more than ``MAX_BUCKET`` segments (`of the`) is too common to tell anything."""
+    index: dict[str, list[int]] = {}
+    for i, seg in enumerate(segs):
+        words = seg.norm.split()
+        for key in {" ".join(words[k : k + 2]) for k in range(len(words) - 1)} or {seg.norm}:
+            index.setdefault(key, []).append(i)
+    pairs: set[tuple[int, int]] = set()
+    for members in index.values():
+        if len(members) > MAX_BUCKET:
+            continue
+        for a, i in enumerate(members):
+            for j in members[a + 1 :]:
+                if segs[i].article_id != segs[j].article_id:
+                    pairs.add((i, j))
+    return sorted(pairs)
+
+
 def group_quotes(quotes: list[Quote]) -> list[QuoteGroup]:
     segs = [s for q in quotes for s in segments_of(q)]
     parent = list(range(len(segs)))
@@ -114,10 +138,9 @@ def group_quotes(quotes: list[Quote]) -> list[QuoteGroup]:
             i = parent[i]
         return i
 
-    for i in range(len(segs)):
-        for j in range(i + 1, len(segs)):
-            if segs[i].article_id != segs[j].article_id and find(i) != find(j) and _similar(segs[i], segs[j]):
-                parent[find(j)] = find(i)
+    for i, j in _candidate_pairs(segs):
+        if find(i) != find(j) and _similar(segs[i], segs[j]):
+            parent[find(j)] = find(i)
     groups: dict[int, QuoteGroup] = {}
     for i, s in enumerate(segs):
         groups.setdefault(find(i), QuoteGroup(id="")).segments.append(s)
