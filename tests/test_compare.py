@@ -231,3 +231,16 @@ def test_claim_candidates_are_every_pair_above_the_cosine_bound() -> None:
     expected = {(i, j) for i in range(60) for j in range(i + 1, 60) if sims[i, j] >= 0.6}
     assert len(expected) >= 15
     assert candidate_pairs(vectors, 0.6) == expected
+
+
+def test_beyond_the_exact_limit_lsh_still_pairs_copies(monkeypatch: pytest.MonkeyPatch) -> None:
+    import storylens.align.claims as claims
+
+    rng = np.random.default_rng(1)
+    vectors = rng.standard_normal((30, 384)).astype(np.float32)
+    vectors = np.vstack([vectors, vectors[:5]])  # claims 30..34 repeat claims 0..4
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    monkeypatch.setattr(claims, "EXACT_LIMIT", 10)
+    pairs = candidate_pairs(vectors, 0.6)
+    assert {(i, 30 + i) for i in range(5)} <= pairs
+    assert len(pairs) < 35 * 34 // 2  # buckets, not every pair

@@ -24,7 +24,6 @@ ROLE_WEIGHT = {"nsubj": 3.0, "nsubjpass": 3.0, "dobj": 2.0, "attr": 1.5, "pobj":
 SENTENCE_PENALTY = 2.5
 _CLAUSAL = frozenset({"ccomp", "xcomp", "csubj", "advcl"})
 _WEATHER = frozenset({"rain", "snow", "seem", "appear", "happen", "take"})
-_PERSON_LABELS = frozenset({"PERSON"})
 
 
 def pleonastic(tok: Token) -> bool:
