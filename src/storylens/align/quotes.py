@@ -109,9 +109,9 @@ def _similar(a: Segment, b: Segment) -> bool:
 
 
 def _candidate_pairs(segs: list[Segment]) -> list[tuple[int, int]]:
-    """Pairs from different articles that share a word pair (`no way`): two renderings
-    of one utterance always do, and most of the n² pairs never meet. A word pair
-    in more than ``MAX_BUCKET`` segments (`of the`) is too common to tell anything."""
+    """Pairs from different articles that share a word pair (`no way`), as two
+    renderings of one utterance do in practice; most of the n² pairs never meet. A
+    word pair in more than ``MAX_BUCKET`` segments (`of the`) is too common to count."""
     index: dict[str, list[int]] = {}
     for i, seg in enumerate(segs):
         words = seg.norm.split()
