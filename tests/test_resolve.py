@@ -193,3 +193,15 @@ def test_mention_extent_is_the_whole_noun_phrase(resolver: Resolver) -> None:
     extents = {m.text: text[slice(*m.extent)] for c in res.clusters for m in c.mentions}
     assert extents["Mary Chaworth"] == "Mary Chaworth, whom he met while at school"
     assert extents["her"] == "her"  # a coordinated `her and Byron's friends` is two phrases
+
+
+def test_acronym_joins_the_name_it_spells(resolver: Resolver) -> None:
+    text = (
+        "The International Dockworkers Council met in Lisbon on Monday. "
+        "The IDC said the strike would go on, and the EU stayed silent."
+    )
+    res = _resolved(resolver, text)
+    groups = _groups(res)
+    council = next(g for g in groups if "IDC" in g)
+    assert any("International Dockworkers Council" in name for name in council)
+    assert not any("EU" in g and "IDC" in g for g in groups)

@@ -83,6 +83,27 @@ def name_alias_match(ctx: Context) -> None:
                 ctx.cl.union(root, m.idx)
 
 
+_ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "&", "de"})
+
+
+def acronym_match(ctx: Context) -> None:
+    """`DH` after `Digital Humanities`, `NATO` after `the North Atlantic Treaty
+    Organization`: an all-capitals word spelled by a name's initials."""
+    initials: dict[str, int] = {}
+    for m in ctx.ms:
+        if m.kind != "name" or m.label == "PERSON":
+            continue
+        words = [t.text for t in ctx.doc[m.start_tok : m.end_tok] if t.is_alpha]
+        if len(words) == 1 and words[0].isupper() and 2 <= len(words[0]) <= 6:
+            root = initials.get(words[0])
+            if root is not None and ctx.cl.compatible(root, m.idx):
+                ctx.cl.union(root, m.idx)
+            continue
+        spelled = "".join(w[0] for w in words if w.lower() not in _ACRONYM_SKIP and w[0].isupper())
+        if len(spelled) >= 2:
+            initials.setdefault(spelled, m.idx)
+
+
 def appositive_match(ctx: Context) -> None:
     """`Trump's national security adviser, Michael Flynn` and `the other candidate, Donald Trump`."""
     heads = ctx.by_head()
@@ -262,6 +283,7 @@ def discourse_persons(ctx: Context) -> None:
 PASSES: tuple[Callable[[Context], None], ...] = (
     exact_name_match,
     name_alias_match,
+    acronym_match,
     appositive_match,
     predicate_roles,
     lead_role_introduction,
