@@ -58,8 +58,8 @@ def extract_claims(res: Resolution, doc: Doc) -> list[Claim]:
     out = []
     for sent in doc.sents:
         for start, end in _clauses(sent, text):
-            if len(text[start:end].split()) < MIN_WORDS:
-                continue
+            if len(text[start:end].split()) < MIN_WORDS or not _has_verb(sent, start, end):
+                continue  # too short, or a heading or caption that asserts nothing
             quoted = sum(
                 min(end, r.end) - max(start, r.start) for r in quotes.regions if r.start < end and start < r.end
             )
@@ -68,6 +68,10 @@ def extract_claims(res: Resolution, doc: Doc) -> list[Claim]:
             resolved = res.resolved[omap.to_target(start) : omap.to_target(end)]
             out.append(Claim(res.article.id, start, end, text[start:end], resolved, _reported_by(sent, cluster_at)))
     return out
+
+
+def _has_verb(sent: Span, start: int, end: int) -> bool:
+    return any(t.pos_ in ("VERB", "AUX") for t in sent if start <= t.idx < end)
 
 
 def _clauses(sent: Span, text: str) -> list[tuple[int, int]]:
@@ -159,7 +163,7 @@ def candidate_pairs(vectors: np.ndarray, min_cosine: float, seed: int = 13) -> s
     return lsh_pairs
 
 
-def _lexical(a: str, b: str) -> float:
+def lexical_similarity(a: str, b: str) -> float:
     return fuzz.token_set_ratio(a.lower(), b.lower()) / 100
 
 
@@ -172,7 +176,9 @@ def align_claims(claims: list[Claim], vectors: np.ndarray) -> list[ClaimGroup]:
         a, b = claims[i], claims[j]
         if a.article_id == b.article_id:
             continue
-        score = EMBED_WEIGHT * float(vectors[i] @ vectors[j]) + (1 - EMBED_WEIGHT) * _lexical(a.resolved, b.resolved)
+        score = EMBED_WEIGHT * float(vectors[i] @ vectors[j]) + (1 - EMBED_WEIGHT) * lexical_similarity(
+            a.resolved, b.resolved
+        )
         if score >= SAME_CLAIM:
             scored.append((score, i, j))
     scored.sort(reverse=True)
