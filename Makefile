@@ -30,6 +30,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_resolve.py
 	$(BIN)/python benchmarks/bench_compare.py
 	$(BIN)/python benchmarks/bench_quotes.py
+	$(BIN)/python benchmarks/claim_precision.py
 
 clean-venv:
 	rm -rf $(VENV)
