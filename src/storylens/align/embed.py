@@ -9,8 +9,9 @@ import numpy as np
 
 from storylens.errors import ModelMissingError
 
-# Small batches pad less; on one CPU core 16 beat 64 by a quarter (benchmarks/bench_compare.py).
-BATCH = 16
+# Small batches pad less: on one CPU core, embedding the claims of bench_compare.py's
+# 5 articles took 2.45–2.80 s in batches of 8, 2.67–3.27 s in 16, 2.94 s in 32.
+BATCH = 8
 
 
 class Embedder:
