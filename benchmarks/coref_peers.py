@@ -11,6 +11,7 @@ Scores: GAP test F1 and OntoGUM test CoNLL F1, plus documents per second.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
 from collections.abc import Callable
@@ -49,67 +50,57 @@ def try_coreferee() -> str:
     return ""
 
 
-def try_fastcoref() -> str:
-    try:
-        from fastcoref import FCoref
-    except ImportError:
-        return "not installed (pip install fastcoref); its weights come from the Hugging Face hub"
-    try:
-        FCoref(device="cpu")
-    except Exception as e:
-        return "weights unavailable offline: " + _first_line(e)
-    return ""
+def hub_model(module: str, factory: str, pip_name: str) -> Callable[[], str]:
+    """A neural peer whose weights come from the Hugging Face hub: load it on CPU."""
+
+    def attempt() -> str:
+        try:
+            load = getattr(importlib.import_module(module), factory)
+        except ImportError:
+            return f"not installed (pip install {pip_name}); its weights come from the Hugging Face hub"
+        try:
+            load(device="cpu")
+        except Exception as e:
+            return "weights unavailable offline: " + _first_line(e)
+        return ""
+
+    return attempt
 
 
-def try_maverick() -> str:
-    try:
-        from maverick import Maverick
-    except ImportError:
-        return "not installed (pip install maverick-coref); its weights come from the Hugging Face hub"
-    try:
-        Maverick(device="cpu")
-    except Exception as e:
-        return "weights unavailable offline: " + _first_line(e)
-    return ""
+def cannot_host(module: str, missing: str, installed: str) -> Callable[[], str]:
+    """A peer that cannot run on this stack even when it installs."""
 
+    def attempt() -> str:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            return missing
+        return installed
 
-def try_neuralcoref() -> str:
-    try:
-        import neuralcoref  # noqa: F401
-    except ImportError:
-        return (
-            "not installable here: `pip install neuralcoref==4.0` fails building the sdist (its setup.py "
-            "imports distutils.msvccompiler, which current setuptools lacks); it targets spaCy 2 in any case"
-        )
-    return "installed, but no spaCy 3 pipeline can host it"
-
-
-def try_corefgraph() -> str:
-    try:
-        import corefgraph  # noqa: F401
-    except ImportError:
-        return (
-            "not installed: corefgraph 1.2.3 (a Lee et al. sieve, 2017) reads NAF documents with "
-            "constituency parses from the IXA pipes Java tools, which PyPI does not carry"
-        )
-    return "installed, but needs NAF input with constituency parses, which spaCy does not produce"
-
-
-def try_spacy_coref() -> str:
-    try:
-        import spacy_coref  # noqa: F401
-    except ImportError:
-        return "not installed (pip install spacy-coref); its 8 KB wheel holds no weights, they come from a hub"
-    return "installed, but its transformer weights are not on PyPI"
+    return attempt
 
 
 PEERS: dict[str, Callable[[], str]] = {
     "coreferee 1.5": try_coreferee,
-    "neuralcoref 4.0": try_neuralcoref,
-    "fastcoref (F-Coref)": try_fastcoref,
-    "Maverick": try_maverick,
-    "corefgraph 1.2.3": try_corefgraph,
-    "spacy-coref 0.1.1": try_spacy_coref,
+    "neuralcoref 4.0": cannot_host(
+        "neuralcoref",
+        "not installable here: `pip install neuralcoref==4.0` fails building the sdist (its setup.py "
+        "imports distutils.msvccompiler, which current setuptools lacks); it targets spaCy 2 in any case",
+        "installed, but no spaCy 3 pipeline can host it",
+    ),
+    "fastcoref (F-Coref)": hub_model("fastcoref", "FCoref", "fastcoref"),
+    "Maverick": hub_model("maverick", "Maverick", "maverick-coref"),
+    "corefgraph 1.2.3": cannot_host(
+        "corefgraph",
+        "not installed: corefgraph 1.2.3 (a Lee et al. sieve, 2017) reads NAF documents with "
+        "constituency parses from the IXA pipes Java tools, which PyPI does not carry",
+        "installed, but needs NAF input with constituency parses, which spaCy does not produce",
+    ),
+    "spacy-coref 0.1.1": cannot_host(
+        "spacy_coref",
+        "not installed (pip install spacy-coref); its 8 KB wheel holds no weights, they come from a hub",
+        "installed, but its transformer weights are not on PyPI",
+    ),
 }
 
 
