@@ -25,7 +25,7 @@ from storylens.coref import Resolver
 from storylens.coref.scoring import conll_scores, ontonotes_spans
 from storylens.model import Article
 
-from corpus import read_conll_clusters, read_conllu, split_docs
+from corpus import read_gold, split_docs
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks"
 
@@ -73,24 +73,20 @@ def gap_eval(resolver: Resolver, path: Path, limit: int = 0) -> dict[str, float]
 def ontogum_eval(resolver: Resolver, folder: Path, limit: int = 0, split: str = "test") -> dict[str, dict[str, float]]:
     """Scores on ``split``; the keys stay "test"/"test_news" whatever the split."""
     names = split_docs(folder / "splits.md", split)
-    available = [n for n in names if (folder / "conll" / f"{n}.conll").exists()]
     if limit:
-        available = available[:limit]
+        names = names[:limit]
     scored: dict[str, list] = {"test": [], "test_news": []}
-    for name in available:
-        text, spans = read_conllu(folder / "conllu" / f"{name}.conllu")
-        key = read_conll_clusters(folder / "conll" / f"{name}.conll")
-        starts = {s: i for i, (s, _) in enumerate(spans)}
-        ends = {e: i for i, (_, e) in enumerate(spans)}
-        res = resolver.resolve(Article(id=name, raw=text, text=text))
+    for name in names:
+        gold = read_gold(folder, name)
+        res = resolver.resolve(Article(id=name, raw=gold.text, text=gold.text))
         response = []
         for c in res.clusters:
-            ms = {(starts[s], ends[e] + 1) for s, e in ontonotes_spans(c.mentions) if s in starts and e in ends}
+            ms = {t for s, e in ontonotes_spans(c.mentions) if (t := gold.tokens(s, e)) is not None}
             if len(ms) > 1:
                 response.append(frozenset(ms))
-        scored["test"].append((key, response))
+        scored["test"].append((gold.key, response))
         if "_news_" in name:
-            scored["test_news"].append((key, response))
+            scored["test_news"].append((gold.key, response))
     out = {}
     for part, docs in scored.items():
         out[part] = {**conll_scores(docs), "docs": len(docs)} if docs else {"docs": 0}

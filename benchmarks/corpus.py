@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
@@ -29,13 +30,41 @@ def seed_paths() -> list[Path]:
 
 
 def split_docs(splits: Path, split: str) -> list[str]:
-    """Document names of ``split`` ("dev" or "test"); "train" is every other document."""
-    text = splits.read_text(encoding="utf-8")
+    """Names of the documents of ``split`` ("dev" or "test") that are here (shared/
+    holds the openly licensed ones); "train" is every other document."""
+    present = sorted(p.stem for p in (splits.parent / "conll").glob("*.conll"))
     if split == "train":
         held = set(split_docs(splits, "dev")) | set(split_docs(splits, "test"))
-        return sorted(p.stem for p in (splits.parent / "conll").glob("*.conll") if p.stem not in held)
-    section = text.split(f"## {split}\n", 1)[1].split("##", 1)[0]
-    return re.findall(r"\*\s+(\S+)", section)
+        return [n for n in present if n not in held]
+    section = splits.read_text(encoding="utf-8").split(f"## {split}\n", 1)[1].split("##", 1)[0]
+    listed = re.findall(r"\*\s+(\S+)", section)
+    return [n for n in listed if n in set(present)]
+
+
+@dataclass(slots=True)
+class GoldDoc:
+    """One OntoGUM document: the text a resolver reads and its gold clusters of
+    (first token, last token + 1) spans."""
+
+    name: str
+    text: str
+    key: list[frozenset[tuple[int, int]]]
+    starts: dict[int, int]
+    ends: dict[int, int]
+
+    def tokens(self, start: int, end: int) -> tuple[int, int] | None:
+        """The token span of characters ``start:end``, or None off word edges."""
+        if start in self.starts and end in self.ends:
+            return self.starts[start], self.ends[end] + 1
+        return None
+
+
+def read_gold(folder: Path, name: str) -> GoldDoc:
+    text, spans = read_conllu(folder / "conllu" / f"{name}.conllu")
+    key = read_conll_clusters(folder / "conll" / f"{name}.conll")
+    starts = {s: i for i, (s, _) in enumerate(spans)}
+    ends = {e: i for i, (_, e) in enumerate(spans)}
+    return GoldDoc(name, text, key, starts, ends)
 
 
 def read_conllu(path: Path) -> tuple[str, list[tuple[int, int]]]:

@@ -34,7 +34,7 @@ from storylens.coref.pronouns import FEATURES, HAND_WEIGHTS, Candidate, hand_sco
 from storylens.coref.ranker import LinearRanker, default_model_path  # noqa: E402
 from storylens.nlp import load_pipeline  # noqa: E402
 
-from corpus import read_conll_clusters, read_conllu, split_docs  # noqa: E402
+from corpus import read_gold, split_docs  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "benchmarks"
 
@@ -83,25 +83,20 @@ def gap_examples(backend: SieveBackend, nlp, path: Path) -> list[Example]:
 def ontogum_examples(backend: SieveBackend, nlp, folder: Path, names: list[str]) -> list[Example]:
     out = []
     for name in names:
-        text, spans = read_conllu(folder / "conllu" / f"{name}.conllu")
-        key = read_conll_clusters(folder / "conll" / f"{name}.conll")
-        cluster_of = {m: i for i, c in enumerate(key) for m in c}
-        starts = {s: i for i, (s, _) in enumerate(spans)}
-        ends = {e: i for i, (_, e) in enumerate(spans)}
+        doc = read_gold(folder, name)
+        cluster_of = {m: i for i, c in enumerate(doc.key) for m in c}
 
-        def tok_span(m, starts=starts, ends=ends):
-            if m.start in starts and m.end in ends:
-                return (starts[m.start], ends[m.end] + 1)
-            return None
-
-        def observe(ctx, p, cands, cluster_of=cluster_of, tok_span=tok_span):
+        def observe(ctx, p, cands, cluster_of=cluster_of, doc=doc):
             if not cands:
                 return
-            g = cluster_of.get(tok_span(p))
-            gold = np.array([g is not None and cluster_of.get(tok_span(c.mention)) == g for c in cands], dtype=float)
+            g = cluster_of.get(doc.tokens(p.start, p.end))
+            gold = np.array(
+                [g is not None and cluster_of.get(doc.tokens(c.mention.start, c.mention.end)) == g for c in cands],
+                dtype=float,
+            )
             out.append(Example(np.array([c.features for c in cands]), gold, gold.sum() == 0))
 
-        backend.context(nlp(text), observer=observe)
+        backend.context(nlp(doc.text), observer=observe)
     return out
 
 
@@ -144,11 +139,7 @@ def main() -> None:
     nlp = load_pipeline()
     collector = SieveBackend(learned=False)
     t = time.perf_counter()
-    train_docs = [
-        n
-        for n in split_docs(args.ontogum_dir / "splits.md", "train")
-        if (args.ontogum_dir / "conll" / f"{n}.conll").exists()
-    ]
+    train_docs = split_docs(args.ontogum_dir / "splits.md", "train")
     examples = gap_examples(collector, nlp, args.gap_dir / "gap-development.tsv")
     n_gap = len(examples)
     examples += ontogum_examples(collector, nlp, args.ontogum_dir, train_docs)

@@ -191,19 +191,6 @@ def role_descriptions(ctx: Context) -> None:
             ctx.cl.union(fits[0][0], d.idx)
 
 
-def repeated_descriptions(ctx: Context) -> None:
-    """Two definite descriptions with the same words name the same thing."""
-    first: dict[str, int] = {}
-    for m in ctx.ms:
-        if m.kind != "nominal" or not m.definite or m.has_name_inside or _has_possessor(ctx, m):
-            continue
-        key = " ".join(t.lower_ for t in ctx.doc[m.start_tok : m.end_tok] if t.lower_ not in ("the", "this", "that"))
-        if key in first and ctx.cl.compatible(first[key], m.idx):
-            ctx.cl.union(first[key], m.idx)
-        else:
-            first.setdefault(key, m.idx)
-
-
 _STOP = frozenset({"the", "a", "an", "this", "that", "these", "those", "said", "'s", "’s", "of"})
 
 
@@ -288,7 +275,6 @@ PASSES: tuple[Callable[[Context], None], ...] = (
     predicate_roles,
     lead_role_introduction,
     role_descriptions,
-    repeated_descriptions,
     head_match,
 )
 
