@@ -6,8 +6,10 @@ then the curve for 5, 20 and 100 articles with the number of claims, the time
 per claim and the time divided by n·log2(n) claims, so growth beyond n log n
 shows as a rising last column. Articles: OntoGUM documents cut to ~800 words
 (real prose; not one story, which only makes alignment find fewer matches).
+The last line splits the 5-article case into the spaCy parse and the claim
+embeddings, in batches of ``--batch``.
 
-    .venv/bin/python benchmarks/bench_compare.py [--sizes 5 20 100]
+    .venv/bin/python benchmarks/bench_compare.py [--sizes 5 20 100] [--batch 8]
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from storylens.align import embed
+from storylens.align.claims import extract_claims
 from storylens.align.compare import Comparer
 from storylens.align.embed import Embedder
 from storylens.clean import clean_text
@@ -46,7 +50,9 @@ def articles(n: int) -> list[Article]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[5, 20, 100])
+    ap.add_argument("--batch", type=int, default=embed.BATCH, help="sentences per embedding batch")
     args = ap.parse_args()
+    embed.BATCH = args.batch
     t = time.perf_counter()
     comparer = Comparer(embedder=Embedder(threads=1))
     print(f"models loaded in {time.perf_counter() - t:.1f} s (one core)")
@@ -61,6 +67,23 @@ def main() -> None:
         words = sum(len(a.text.split()) for a in batch)
         nlogn = claims * math.log2(max(claims, 2))
         print(f"{n:>8} {words:>7} {claims:>7} {s:>8.2f} {1000 * s / claims:>9.2f} {1e6 * s / nlogn:>13.1f}")
+    stages(comparer, articles(5), args.batch)
+
+
+def stages(comparer: Comparer, batch: list[Article], batch_size: int) -> None:
+    """Where the time of the 5-article comparison goes: the parse and the claim embeddings."""
+    t = time.perf_counter()
+    docs = list(comparer.resolver.nlp.pipe([a.text for a in batch], batch_size=8))
+    parse = time.perf_counter() - t
+    claims = [
+        c for a, d in zip(batch, docs, strict=True) for c in extract_claims(comparer.resolver.resolve_doc(a, d), d)
+    ]
+    t = time.perf_counter()
+    comparer.embedder.encode([c.resolved for c in claims])
+    print(
+        f"5 articles: spaCy parse {parse:.2f} s, embedding {len(claims)} claims "
+        f"{time.perf_counter() - t:.2f} s (batches of {batch_size})"
+    )
 
 
 if __name__ == "__main__":

@@ -9,8 +9,9 @@ import numpy as np
 
 from storylens.errors import ModelMissingError
 
-# Small batches pad less: on one CPU core, embedding the claims of bench_compare.py's
-# 5 articles took 2.45–2.80 s in batches of 8, 2.67–3.27 s in 16, 2.94 s in 32.
+# Small batches pad less. One core, the 159 claims of 5 articles
+# (`bench_compare.py --sizes 5 --batch N`): 8 and 16 within noise of each other
+# (2.25–2.61 s, 2.40–2.48 s), 32 took 2.70 s and 64 took 3.42 s.
 BATCH = 8
 
 
