@@ -1,6 +1,6 @@
 """Score storylens coreference on public benchmarks (GAP, OntoGUM).
 
-    .venv/bin/python benchmarks/coref_eval.py [--only gap|ontogum] [--json OUT] [--limit N]
+    .venv/bin/python benchmarks/coref_eval.py [--only gap|ontogum] [--json OUT] [--limit N] [--split dev]
 
 GAP: F1 overall, masculine, feminine and the bias ratio F/M on gap-test (the
 paper's protocol: a prediction per candidate name, true when the pronoun's
@@ -100,6 +100,9 @@ def main() -> None:
     ap.add_argument("--gap-dir", type=Path, default=SHARED / "gap")
     ap.add_argument("--ontogum-dir", type=Path, default=SHARED / "ontogum")
     ap.add_argument("--limit", type=int, default=0, help="score only the first N items (for a quick look)")
+    ap.add_argument(
+        "--split", choices=["test", "dev"], default="test", help="dev: GAP validation and OntoGUM dev, for development"
+    )
     args = ap.parse_args()
     for folder, part in ((args.gap_dir, "gap"), (args.ontogum_dir, "ontogum")):
         if args.only in (None, part) and not folder.exists():
@@ -108,16 +111,18 @@ def main() -> None:
     results: dict[str, object] = {}
     if args.only in (None, "gap"):
         t = time.perf_counter()
-        gap = gap_eval(resolver, args.gap_dir / "gap-test.tsv", args.limit)
+        gap_split = "test" if args.split == "test" else "validation"
+        gap = gap_eval(resolver, args.gap_dir / f"gap-{gap_split}.tsv", args.limit)
         results["gap"] = gap
-        print(f"GAP test ({gap['n']} examples, {time.perf_counter() - t:.0f} s)")
+        print(f"GAP {gap_split} ({gap['n']} examples, {time.perf_counter() - t:.0f} s)")
         print(
             f"  F1 {gap['f1']:.1f}   masculine {gap['f1_masculine']:.1f}   feminine {gap['f1_feminine']:.1f}"
             f"   bias F/M {gap['bias']:.3f}"
         )
     if args.only in (None, "ontogum"):
         t = time.perf_counter()
-        onto = ontogum_eval(resolver, args.ontogum_dir, args.limit)
+        scores = ontogum_eval(resolver, args.ontogum_dir, args.limit, split=args.split)
+        onto = {part.replace("test", args.split): s for part, s in scores.items()}
         results["ontogum"] = onto
         print(f"OntoGUM ({time.perf_counter() - t:.0f} s)")
         print(f"  {'part':<10} {'docs':>4} {'MUC':>6} {'B3':>6} {'CEAF-e':>7} {'CoNLL':>6}")
