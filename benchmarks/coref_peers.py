@@ -110,8 +110,8 @@ def main() -> None:
     args = ap.parse_args()
     nlp = load_pipeline()
     systems = {
-        "storylens (sieve + learned ranker)": Resolver(nlp=nlp, backend=SieveBackend()),
-        "storylens sieve, hand weights": Resolver(nlp=nlp, backend=SieveBackend(learned=False)),
+        "storylens (sieve + learned rankers)": Resolver(nlp=nlp, backend=SieveBackend()),
+        "storylens sieve, hand weights + rule": Resolver(nlp=nlp, backend=SieveBackend(learned=False)),
     }
     rows = []
     for name, resolver in systems.items():

@@ -49,13 +49,23 @@ class SieveBackend:
     name = "sieve"
 
     def __init__(
-        self, genders: GenderGuesser | None = None, scorer: Scorer | None = None, learned: bool = True
+        self,
+        genders: GenderGuesser | None = None,
+        scorer: Scorer | None = None,
+        learned: bool = True,
+        description_scorer: Scorer | None = None,
     ) -> None:
         self.finder = MentionFinder(genders or GenderGuesser())
-        # The shipped learned ranker unless a scorer is given or learning is turned off.
+        # The shipped learned rankers unless scorers are given or learning is turned off
+        # (then hand weights rank pronouns and the strict head-match rule links descriptions).
         self.scorer: Scorer | None = scorer or (LinearRanker.load() if learned else None)
+        self.description_scorer: Scorer | None = description_scorer or (
+            LinearRanker.load_descriptions() if learned else None
+        )
 
-    def context(self, doc: Doc, observer: Observer | None = None) -> Context:
+    def context(
+        self, doc: Doc, observer: Observer | None = None, description_observer: Observer | None = None
+    ) -> Context:
         quotes = QuoteIndex(find_quotes(doc.text))
         ms = self.finder.find(doc, quotes)
         attribution = attribute_speakers(doc, quotes, ms)
@@ -67,7 +77,7 @@ class SieveBackend:
             exchanges=attribution.exchanges,
             cl=Clusters(ms),
         )
-        run_passes(ctx, self.scorer, observer)
+        run_passes(ctx, self.scorer, observer, self.description_scorer, description_observer)
         return ctx
 
     def analyse(self, doc: Doc, article_id: str) -> Analysis:

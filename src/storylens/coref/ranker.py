@@ -1,9 +1,11 @@
-"""The learned pronoun-antecedent ranker: a linear score over ``pronouns.FEATURES``.
+"""Learned antecedent rankers: a linear score over a feature tuple.
 
-Trained by ``scripts/train_coref.py`` as a mention-ranking model: for each
-pronoun, a softmax over its candidates and a "no antecedent" option scored 0,
-so a candidate is taken only when its score is above 0. The weights ship as
-JSON inside the package (``models/pronoun_ranker.json``), a few kilobytes.
+Trained by ``scripts/train_coref.py`` as mention-ranking models: for each
+pronoun (``pronouns.FEATURES``) or definite description
+(``descriptions.FEATURES``), a softmax over its candidates and a "no
+antecedent" option scored 0, so a candidate is taken only when its score is
+above 0. The weights ship as JSON inside the package (``models/*.json``), a few
+kilobytes each.
 """
 
 from __future__ import annotations
@@ -14,37 +16,44 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from storylens.coref.pronouns import FEATURES
+from storylens.coref import descriptions, pronouns
 
 MODEL_FILE = "pronoun_ranker.json"
+DESCRIPTION_MODEL_FILE = "description_ranker.json"
 
 
-def default_model_path() -> Path:
-    return Path(str(files("storylens.coref") / "models" / MODEL_FILE))
+def default_model_path(name: str = MODEL_FILE) -> Path:
+    return Path(str(files("storylens.coref") / "models" / name))
 
 
 @dataclass(slots=True)
 class LinearRanker:
     weights: dict[str, float]
     meta: dict[str, Any] = field(default_factory=dict)
+    features: tuple[str, ...] = pronouns.FEATURES
     _w: list[float] = field(init=False, repr=False, default_factory=list)
 
     def __post_init__(self) -> None:
-        self._w = [self.weights.get(name, 0.0) for name in FEATURES]
+        self._w = [self.weights.get(name, 0.0) for name in self.features]
 
     def __call__(self, rows: list[list[float]]) -> list[float]:
         w = self._w
         return [sum(a * b for a, b in zip(w, row, strict=True)) for row in rows]
 
     def save(self, path: Path) -> None:
-        data = {"features": list(FEATURES), "weights": self.weights, "meta": self.meta}
+        data = {"features": list(self.features), "weights": self.weights, "meta": self.meta}
         path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, path: Path | None = None) -> LinearRanker | None:
-        """The shipped ranker, or None when there is none (the hand weights apply)."""
+    def load(cls, path: Path | None = None, features: tuple[str, ...] = pronouns.FEATURES) -> LinearRanker | None:
+        """The shipped ranker, or None when there is none (the rules apply)."""
         path = path or default_model_path()
         if not path.exists():
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(weights={k: float(v) for k, v in data["weights"].items()}, meta=data.get("meta", {}))
+        weights = {k: float(v) for k, v in data["weights"].items()}
+        return cls(weights=weights, meta=data.get("meta", {}), features=features)
+
+    @classmethod
+    def load_descriptions(cls, path: Path | None = None) -> LinearRanker | None:
+        return cls.load(path or default_model_path(DESCRIPTION_MODEL_FILE), descriptions.FEATURES)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from storylens.coref.clusters import Clusters
+from storylens.coref.descriptions import link_descriptions
 from storylens.coref.lexicon import SPEECH_VERBS
 from storylens.coref.mentions import M
 from storylens.coref.pronouns import Observer, Scorer, resolve_pronouns
@@ -20,6 +21,7 @@ from storylens.coref.things import resolve_things
 from storylens.nlp.quotes import QuoteIndex
 
 LEAD_WINDOW_SENTENCES = 4
+_STOP = frozenset({"the", "a", "an", "this", "that", "these", "those", "said", "'s", "’s", "of"})
 
 
 @dataclass(slots=True)
@@ -42,6 +44,15 @@ class Context:
             if self.cl.same(obj, speaker):
                 return self.cl.find(subj)
         return None
+
+    def first_mention(self, m: M) -> M:
+        return min(self.cl.mentions_of(m.idx), key=lambda x: x.start)
+
+    def has_possessor(self, m: M) -> bool:
+        return any(c.dep_ == "poss" for c in self.doc[m.head].children)
+
+    def content_words(self, m: M) -> set[str]:
+        return {t.lower_ for t in self.doc[m.start_tok : m.end_tok] if not t.is_punct and t.lower_ not in _STOP}
 
     def by_head(self) -> dict[int, list[M]]:
         out: dict[int, list[M]] = {}
@@ -154,7 +165,7 @@ def lead_role_introduction(ctx: Context) -> None:
         if len(ctx.cl.mentions_of(lead.idx)) > 1 or ctx.doc[lead.head].dep_ not in ("nsubj", "nsubjpass"):
             continue
         for m in ctx.ms:
-            if m.start <= lead.end or m.kind != "name" or m.label != "PERSON" or _first_mention(ctx, m) is not m:
+            if m.start <= lead.end or m.kind != "name" or m.label != "PERSON" or ctx.first_mention(m) is not m:
                 continue
             if m.sent > lead.sent + LEAD_WINDOW_SENTENCES:
                 break
@@ -174,7 +185,7 @@ def role_descriptions(ctx: Context) -> None:
     for d in ctx.ms:
         if d.kind != "nominal" or not d.animate or d.has_name_inside or d.number != "sg":
             continue
-        if not d.definite or len(ctx.cl.mentions_of(d.idx)) > 1 or _has_possessor(ctx, d):
+        if not d.definite or len(ctx.cl.mentions_of(d.idx)) > 1 or ctx.has_possessor(d):
             continue
         fits: list[tuple[int, bool, bool]] = []  # root, modifiers match, modifiers clash
         for root in named:
@@ -189,41 +200,6 @@ def role_descriptions(ctx: Context) -> None:
         elif len(fits) == 1 and not fits[0][2]:
             # The only person with this role, described with words we never saw (`the Kremlin spokesman`).
             ctx.cl.union(fits[0][0], d.idx)
-
-
-_STOP = frozenset({"the", "a", "an", "this", "that", "these", "those", "said", "'s", "’s", "of"})
-
-
-def _content_words(ctx: Context, m: M) -> set[str]:
-    return {t.lower_ for t in ctx.doc[m.start_tok : m.end_tok] if not t.is_punct and t.lower_ not in _STOP}
-
-
-def head_match(ctx: Context) -> None:
-    """`the bridge` after `the San Francisco – Oakland Bay Bridge`, `Congress` after
-    `the United States Congress`: the strict head match of Lee et al. (same head
-    word, every content word already used for the antecedent, not nested)."""
-    clusters_by_head: dict[str, list[int]] = {}
-    for m in ctx.ms:
-        if m.pron is not None:
-            continue
-        head = ctx.doc[m.head].lemma_.lower()
-        words = _content_words(ctx, m)
-        first = _first_mention(ctx, m) is m
-        anaphoric = m.kind == "name" or m.definite
-        if first and anaphoric:
-            for root in reversed(clusters_by_head.get(head, [])):
-                root = ctx.cl.find(root)
-                ante = ctx.cl.mentions_of(root)
-                if any(a.ext_start <= m.start and m.end <= a.ext_end for a in ante):
-                    continue  # i-within-i: a phrase never refers to one it sits inside
-                known = {w for a in ante for w in _content_words(ctx, a)}
-                if not words or not words <= known or not ctx.cl.compatible(root, m.idx):
-                    continue
-                if any(a.number != m.number for a in ante if a.kind != "pronoun"):
-                    continue
-                ctx.cl.union(root, m.idx)
-                break
-        clusters_by_head.setdefault(head, []).append(m.idx)
 
 
 _PERSON_GROUPS = {
@@ -275,14 +251,22 @@ PASSES: tuple[Callable[[Context], None], ...] = (
     predicate_roles,
     lead_role_introduction,
     role_descriptions,
-    head_match,
 )
 
 
-def run_passes(ctx: Context, scorer: Scorer | None = None, observer: Observer | None = None) -> None:
-    """The clustering passes in order, then pronouns (ranked by ``scorer``)."""
+def run_passes(
+    ctx: Context,
+    scorer: Scorer | None = None,
+    observer: Observer | None = None,
+    description_scorer: Scorer | None = None,
+    description_observer: Observer | None = None,
+) -> None:
+    """The clustering passes in order, definite descriptions (ranked by
+    ``description_scorer``, else the strict head-match rule), then pronouns
+    (ranked by ``scorer``)."""
     for p in PASSES:
         p(ctx)
+    link_descriptions(ctx, description_scorer, description_observer)
     resolve_pronouns(ctx, scorer, observer=observer)
     discourse_persons(ctx)
     resolve_things(ctx)
@@ -293,14 +277,6 @@ def run_passes(ctx: Context, scorer: Scorer | None = None, observer: Observer | 
 
 def _largest(ms: list[M]) -> M | None:
     return max(ms, key=lambda m: m.end - m.start) if ms else None
-
-
-def _first_mention(ctx: Context, m: M) -> M:
-    return min(ctx.cl.mentions_of(m.idx), key=lambda x: x.start)
-
-
-def _has_possessor(ctx: Context, m: M) -> bool:
-    return any(c.dep_ == "poss" for c in ctx.doc[m.head].children)
 
 
 def _name_words(ctx: Context, root: int) -> set[str]:
