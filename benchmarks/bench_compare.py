@@ -6,8 +6,11 @@ then the curve for 5, 20 and 100 articles with the number of claims, the time
 per claim and the time divided by n·log2(n) claims, so growth beyond n log n
 shows as a rising last column. Articles: OntoGUM documents cut to ~800 words
 (real prose; not one story, which only makes alignment find fewer matches).
-The last line splits the 5-article case into the spaCy parse and the claim
-embeddings, in batches of ``--batch``.
+The last lines split the 5-article case into the spaCy parse and the claim
+embeddings, in batches of ``--batch``, and set the embedding against a floor:
+the floating-point work the encoder must do for those claims (counted from
+their word pieces and the model's shape) divided by the fastest one-core
+matrix product torch runs on this machine.
 
     .venv/bin/python benchmarks/bench_compare.py [--sizes 5 20 100] [--batch 8]
 """
@@ -78,12 +81,49 @@ def stages(comparer: Comparer, batch: list[Article], batch_size: int) -> None:
     claims = [
         c for a, d in zip(batch, docs, strict=True) for c in extract_claims(comparer.resolver.resolve_doc(a, d), d)
     ]
+    texts = [c.resolved for c in claims]
     t = time.perf_counter()
-    comparer.embedder.encode([c.resolved for c in claims])
+    comparer.embedder.encode(texts)
+    embedding = time.perf_counter() - t
     print(
-        f"5 articles: spaCy parse {parse:.2f} s, embedding {len(claims)} claims "
-        f"{time.perf_counter() - t:.2f} s (batches of {batch_size})"
+        f"5 articles: spaCy parse {parse:.2f} s, "
+        f"embedding {len(claims)} claims {embedding:.2f} s (batches of {batch_size})"
     )
+    flops = encoder_flops(comparer.embedder, list(dict.fromkeys(texts)))
+    rate = gemm_rate()
+    floor = flops / rate
+    print(
+        f"embedding floor: {flops / 1e9:.1f} GFLOP at {rate / 1e9:.1f} GFLOP/s (one-core fp32 matrix product) "
+        f"= {floor:.2f} s; measured {embedding:.2f} s ({floor / embedding:.0%} of peak); "
+        f"parse + floor = {parse + floor:.2f} s"
+    )
+
+
+def encoder_flops(embedder: Embedder, texts: list[str]) -> float:
+    """Multiply-adds x 2 of the transformer layers over each text's word pieces
+    (padding not counted): the linear layers, then attention scores and mixing."""
+    model = embedder._model
+    config = model[0].auto_model.config
+    h, inner, layers = config.hidden_size, config.intermediate_size, config.num_hidden_layers
+    lengths = [len(ids) for ids in model.tokenizer(texts)["input_ids"]]
+    linear = 2 * (4 * h * h + 2 * h * inner)
+    return layers * sum(n * linear + 4 * n * n * h for n in lengths)
+
+
+def gemm_rate() -> float:
+    """The best FLOP/s of one-core fp32 matrix products shaped like the encoder's."""
+    import torch
+
+    best = 0.0
+    for m, k, n in ((256, 384, 1536), (256, 1536, 384), (2048, 2048, 2048)):
+        a, b = torch.randn(m, k), torch.randn(k, n)
+        a @ b
+        reps = max(3, int(5e9 / (2 * m * k * n)))
+        t = time.perf_counter()
+        for _ in range(reps):
+            a @ b
+        best = max(best, 2 * m * k * n * reps / (time.perf_counter() - t))
+    return best
 
 
 if __name__ == "__main__":
