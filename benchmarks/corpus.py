@@ -113,10 +113,16 @@ def read_conllu(path: Path) -> tuple[str, list[tuple[int, int]]]:
 
 
 def read_conll_clusters(path: Path) -> list[frozenset[tuple[int, int]]]:
+    return parse_conll_clusters(path.read_text(encoding="utf-8").splitlines())
+
+
+def parse_conll_clusters(lines: list[str]) -> list[frozenset[tuple[int, int]]]:
+    """Clusters of two or more (first token, last token + 1) spans from the last
+    column of CoNLL coreference lines."""
     open_: dict[str, list[int]] = {}
     clusters: dict[str, set[tuple[int, int]]] = {}
     i = 0
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in lines:
         if not line.strip() or line.startswith("#"):
             continue
         cols = line.split("\t")

@@ -46,3 +46,26 @@ def test_ontonotes_spans_keep_the_outer_phrase() -> None:
     later = Mention("a", 34, 42, "Edleston", "name")
     assert text[0:26] == "John Edleston, a chorister"
     assert ontonotes_spans([later, appos, name]) == [(0, 26), (34, 42)]
+
+
+def test_conll_coreference_column_nests_and_drops_singletons() -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from corpus import parse_conll_clusters
+
+    lines = [
+        "# begin document x",
+        "0\tThe\t(1",
+        "1\tmayor\t1)",
+        "2\tof\t_",
+        "3\tOakland\t(2)|(3",
+        "4\tport\t3)",
+        "",
+        "5\tShe\t(1)",
+        "6\tleft\t",
+        "7\tit\t(3)",
+    ]
+    clusters = parse_conll_clusters(lines)
+    assert sorted(sorted(c) for c in clusters) == [[(0, 2), (5, 6)], [(3, 5), (7, 8)]]
