@@ -173,11 +173,15 @@ def main() -> None:
     ap.add_argument("--l2", type=float, nargs="+", default=[0.001, 0.01, 0.1])
     args = ap.parse_args()
     nlp = load_pipeline()
+    # Candidates are collected as resolve will meet them: descriptions are linked by
+    # the rule while their own ranker learns, then by the shipped ranker while the
+    # pronoun ranker learns; pronouns are ranked by the hand weights meanwhile.
     collector = SieveBackend(learned=False)
     if args.part in ("descriptions", "all"):
         train_descriptions(args, nlp, collector)
     if args.part in ("pronouns", "all"):
-        train_pronouns(args, nlp, collector)
+        described = LinearRanker.load_descriptions(args.descriptions_out)
+        train_pronouns(args, nlp, SieveBackend(collector.finder.genders, hand_scorer, description_scorer=described))
 
 
 def train_descriptions(args: argparse.Namespace, nlp, collector: SieveBackend) -> None:
