@@ -102,7 +102,7 @@ def stages(comparer: Comparer, batch: list[Article], batch_size: int) -> None:
 def encoder_flops(embedder: Embedder, texts: list[str]) -> float:
     """Multiply-adds x 2 of the transformer layers over each text's word pieces
     (padding not counted): the linear layers, then attention scores and mixing."""
-    model = embedder._model
+    model = embedder.model
     config = model[0].auto_model.config
     h, inner, layers = config.hidden_size, config.intermediate_size, config.num_hidden_layers
     lengths = [len(ids) for ids in model.tokenizer(texts)["input_ids"]]

