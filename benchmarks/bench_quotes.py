@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from storylens.align.quotes import group_quotes
+from storylens.align.quote_groups import group_quotes
 from storylens.model import Quote
 
 from corpus import ontogum_texts

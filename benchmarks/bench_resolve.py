@@ -20,8 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from storylens.clean import clean_text, load_article
-from storylens.coref import Resolver
-from storylens.engine import resolve_paths
+from storylens.clean.sources import collect
+from storylens.coref.resolver import Resolver
+from storylens.engine.local import resolve_articles
 from storylens.model import Article
 
 from corpus import ontogum_texts, seed_paths
@@ -79,17 +80,16 @@ def main() -> None:
 
     if args.workers:
         folder = Path(tempfile.mkdtemp(prefix="storylens-bench-"))
-        paths = []
-        for doc_id, text in docs[:24]:
-            path = folder / f"{doc_id}.txt"
-            path.write_text(text, encoding="utf-8")
-            paths.append(path)
+        for doc_id, text in docs:
+            (folder / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+        articles = collect([folder]).articles
         for w in (1, args.workers):
             t = time.perf_counter()
-            done = sum(1 for o in resolve_paths(paths, workers=w, batch_size=4) if o.resolution)
+            done = sum(1 for o in resolve_articles(articles, workers=w, batch_size=8) if o.resolution)
             s = time.perf_counter() - t
             print(
-                f"resolve_paths workers={w}: {done} files in {s:.2f} s ({done / s:.1f} files/s, incl. pipeline loads)"
+                f"resolve_articles workers={w}: {done} files in {s:.2f} s ({done / s:.1f} files/s, "
+                "incl. pipeline loads)"
             )
 
 

@@ -18,10 +18,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_compare import articles
-from storylens.align.claims import EMBED_WEIGHT, SAME_CLAIM, extract_claims, lexical_similarity
+from storylens.align.claims import extract_claims, lexical_similarity
 from storylens.align.embed import Embedder
-from storylens.coref import Resolver
+from storylens.align.settings import ClaimSettings
+from storylens.coref.resolver import Resolver
 
+SAME_CLAIM = ClaimSettings().same_claim
+EMBED_WEIGHT = ClaimSettings().embed_weight
 THRESHOLDS = (0.6, 0.65, 0.7, SAME_CLAIM, 0.75, 0.8)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from storylens.coref import Resolver
+from storylens.coref.resolver import Resolver
 from storylens.coref.scoring import conll_scores, ontonotes_spans
 from storylens.model import Article
 

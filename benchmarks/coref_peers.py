@@ -28,7 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from coref_eval import SHARED, gap_eval, ontogum_eval
-from storylens.coref import Resolver, SieveBackend
+from storylens.coref.backend import SieveBackend
+from storylens.coref.resolver import Resolver
 from storylens.coref.scoring import conll_scores
 from storylens.nlp import load_pipeline
 

@@ -24,32 +24,26 @@ import argparse
 import csv
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import minimize
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from coref_eval import gap_eval, ontogum_eval  # noqa: E402
-from storylens.coref import Resolver, descriptions  # noqa: E402
+from storylens.coref import descriptions  # noqa: E402
 from storylens.coref.backend import SieveBackend  # noqa: E402
-from storylens.coref.pronouns import FEATURES, HAND_WEIGHTS, Candidate, hand_scorer  # noqa: E402
-from storylens.coref.ranker import DESCRIPTION_MODEL_FILE, LinearRanker, default_model_path  # noqa: E402
+from storylens.coref.context import Candidate  # noqa: E402
+from storylens.coref.pronouns import FEATURES, HAND_WEIGHTS, MODEL_FILE, hand_scorer  # noqa: E402
+from storylens.coref.ranker import LinearRanker, default_model_path  # noqa: E402
+from storylens.coref.resolver import Resolver  # noqa: E402
+from storylens.coref.training import Example, fit  # noqa: E402
 from storylens.nlp import load_pipeline  # noqa: E402
 
 from corpus import read_gold, split_docs  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "benchmarks"
-
-
-@dataclass(slots=True)
-class Example:
-    x: np.ndarray  # candidates x features
-    gold: np.ndarray  # 1 where the candidate is a right antecedent
-    null_gold: bool  # true when no candidate is right: leaving the pronoun alone is
 
 
 def gap_examples(backend: SieveBackend, nlp, path: Path) -> list[Example]:
@@ -131,45 +125,13 @@ def description_examples(backend: SieveBackend, nlp, folder: Path, names: list[s
     return out
 
 
-def loss_and_grad(
-    w: np.ndarray, examples: list[Example], l2: float, prior: np.ndarray | None = None
-) -> tuple[float, np.ndarray]:
-    """Mean negative log-likelihood plus l2 * |w - prior|^2 (the prior: hand weights)."""
-    total, grad = 0.0, np.zeros_like(w)
-    for ex in examples:
-        s = ex.x @ w
-        top = max(0.0, float(s.max()))
-        e = np.exp(s - top)
-        z = e.sum() + np.exp(-top)
-        gold_e = e * ex.gold
-        z_gold = gold_e.sum() + (np.exp(-top) if ex.null_gold else 0.0)
-        total -= np.log(z_gold) - np.log(z)
-        grad += ex.x.T @ (e / z - gold_e / z_gold)
-    reg = w - (prior if prior is not None else 0.0)
-    n = len(examples)
-    return total / n + l2 * float(reg @ reg), grad / n + 2 * l2 * reg
-
-
-def fit(
-    examples: list[Example], l2: float, prior: np.ndarray | None = None, features: tuple[str, ...] = FEATURES
-) -> LinearRanker:
-    """Weights pulled towards ``prior`` (zero by default) where the data says little."""
-    w0 = prior.copy() if prior is not None else np.zeros(len(features))
-    res = minimize(loss_and_grad, w0, args=(examples, l2, prior), jac=True, method="L-BFGS-B", options={"maxiter": 500})
-    return LinearRanker(
-        {name: round(float(v), 5) for name, v in zip(features, res.x, strict=True)},
-        meta={"l2": l2, "train_loss": round(float(res.fun), 4)},
-        features=features,
-    )
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--gap-dir", type=Path, default=SHARED / "gap")
     ap.add_argument("--ontogum-dir", type=Path, default=SHARED / "ontogum")
     ap.add_argument("--part", choices=["pronouns", "descriptions", "all"], default="all")
-    ap.add_argument("--out", type=Path, default=default_model_path(), help="the pronoun ranker's file")
-    ap.add_argument("--descriptions-out", type=Path, default=default_model_path(DESCRIPTION_MODEL_FILE))
+    ap.add_argument("--out", type=Path, default=default_model_path(MODEL_FILE), help="the pronoun ranker's file")
+    ap.add_argument("--descriptions-out", type=Path, default=default_model_path(descriptions.MODEL_FILE))
     ap.add_argument("--l2", type=float, nargs="+", default=[0.001, 0.01, 0.1])
     args = ap.parse_args()
     nlp = load_pipeline()
@@ -180,7 +142,7 @@ def main() -> None:
     if args.part in ("descriptions", "all"):
         train_descriptions(args, nlp, collector)
     if args.part in ("pronouns", "all"):
-        described = LinearRanker.load_descriptions(args.descriptions_out)
+        described = LinearRanker.load(args.descriptions_out, descriptions.FEATURES)
         train_pronouns(args, nlp, SieveBackend(collector.finder.genders, hand_scorer, description_scorer=described))
 
 
@@ -192,7 +154,7 @@ def train_descriptions(args: argparse.Namespace, nlp, collector: SieveBackend) -
         f"training descriptions: {len(examples)} from OntoGUM train ({len(train_docs)} docs), "
         f"collected in {time.perf_counter() - t:.0f} s"
     )
-    pronouns = LinearRanker.load(args.out)
+    pronouns = LinearRanker.load(args.out, FEATURES)
 
     def validate(label: str, scorer) -> float:
         backend = SieveBackend(genders=collector.finder.genders, scorer=pronouns, description_scorer=scorer)
@@ -201,11 +163,11 @@ def train_descriptions(args: argparse.Namespace, nlp, collector: SieveBackend) -
         return conll
 
     rule = validate("strict head-match rule", descriptions.strict_rule)
-    shipped = LinearRanker.load_descriptions(args.descriptions_out)
+    shipped = LinearRanker.load(args.descriptions_out, descriptions.FEATURES)
     to_beat = max(rule, validate(f"shipped ranker ({args.descriptions_out.name})", shipped)) if shipped else rule
     best: tuple[float, LinearRanker] | None = None
     for l2 in (0.003, 0.03):
-        fitted = fit(examples, l2, features=descriptions.FEATURES)
+        fitted = fit(examples, l2, descriptions.FEATURES)
         for shift in (0.0, 0.5, 1.0, 1.5):
             weights = dict(fitted.weights)
             weights["bias"] = round(weights["bias"] + shift, 5)
@@ -255,13 +217,13 @@ def train_pronouns(args: argparse.Namespace, nlp, collector: SieveBackend) -> No
         return score, {"gap_validation": gap, "ontogum_dev": onto}
 
     baseline, _ = validate("hand weights", hand_scorer)
-    shipped = LinearRanker.load(args.out) if args.out.exists() else None
+    shipped = LinearRanker.load(args.out, FEATURES) if args.out.exists() else None
     # The passes before the ranker change its candidates; a new fit must beat the
     # weights that ship, judged on today's passes, or they stay.
     to_beat = max(baseline, validate(f"shipped ranker ({args.out.name})", shipped)[0]) if shipped else baseline
     best: tuple[float, LinearRanker, dict] | None = None
     for l2 in args.l2:
-        ranker = fit(examples, l2, prior)
+        ranker = fit(examples, l2, FEATURES, prior)
         score, scores = validate(f"learned, l2={l2:g} towards hand weights", ranker)
         if best is None or score > best[0]:
             best = (score, ranker, scores)

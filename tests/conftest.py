@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from storylens.clean import load_article
-from storylens.coref import Resolver
+from storylens.coref.resolver import Resolver
 from storylens.model import Article
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,11 +12,13 @@ import pytest
 
 from storylens.align.claims import candidate_pairs
 from storylens.align.compare import Comparer, Comparison
-from storylens.align.quotes import group_quotes, normalise, word_diff
+from storylens.align.quote_groups import group_quotes, normalise, word_diff
+from storylens.align.settings import ClaimSettings
 from storylens.clean.sources import collect
-from storylens.coref import Resolver
+from storylens.coref.resolver import Resolver
 from storylens.errors import StorylensError
 from storylens.model import Quote
+from storylens.report.jsonout import comparison_json
 
 from conftest import seed_path
 
@@ -33,7 +35,7 @@ def seeds_compared(comparer: Comparer) -> tuple[Comparison, dict]:
     paths = [seed_path(k) for k in OUTLETS]
     collected = collect(paths, {seed_path(k).stem: name for k, name in OUTLETS.items()})
     result = comparer.compare(collected.articles, collected.problems)
-    return result, result.to_json()
+    return result, comparison_json(result)
 
 
 def _quote_group(data: dict, words: str) -> dict:
@@ -151,7 +153,7 @@ def test_bad_inputs_are_reported_and_the_rest_compared(comparer: Comparer, tmp_p
     problems = " | ".join(collected.problems)
     assert "empty" in problems and "only English" in problems and "same text" in problems
     result = comparer.compare(collected.articles, collected.problems)
-    assert len(result.to_json()["articles"]) == 2
+    assert len(comparison_json(result)["articles"]) == 2
     with pytest.raises(StorylensError, match="at least two"):
         comparer.compare(collected.articles[:1])
 
@@ -233,14 +235,11 @@ def test_claim_candidates_are_every_pair_above_the_cosine_bound() -> None:
     assert candidate_pairs(vectors, 0.6) == expected
 
 
-def test_beyond_the_exact_limit_lsh_still_pairs_copies(monkeypatch: pytest.MonkeyPatch) -> None:
-    import storylens.align.claims as claims
-
+def test_beyond_the_exact_limit_lsh_still_pairs_copies() -> None:
     rng = np.random.default_rng(1)
     vectors = rng.standard_normal((30, 384)).astype(np.float32)
     vectors = np.vstack([vectors, vectors[:5]])  # claims 30..34 repeat claims 0..4
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    monkeypatch.setattr(claims, "EXACT_LIMIT", 10)
-    pairs = candidate_pairs(vectors, 0.6)
+    pairs = candidate_pairs(vectors, 0.6, ClaimSettings(exact_limit=10))
     assert {(i, 30 + i) for i in range(5)} <= pairs
     assert len(pairs) < 35 * 34 // 2  # buckets, not every pair

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from storylens.coref import Resolver, descriptions
+from storylens.coref import descriptions
 from storylens.coref.backend import SieveBackend
-from storylens.coref.pronouns import Candidate
-from storylens.coref.ranker import DESCRIPTION_MODEL_FILE, LinearRanker, default_model_path
+from storylens.coref.context import Candidate
+from storylens.coref.ranker import default_model_path
+from storylens.coref.resolver import Resolver
 
 BRIDGE = (
     "The Golden Gate Bridge was closed on Sunday after a storm damaged its cables. "
@@ -69,8 +70,8 @@ def test_a_scorer_links_only_above_zero(resolver: Resolver) -> None:
 
 
 def test_shipped_description_ranker_covers_its_features() -> None:
-    path = default_model_path(DESCRIPTION_MODEL_FILE)
-    ranker = LinearRanker.load_descriptions()
+    path = default_model_path(descriptions.MODEL_FILE)
+    ranker = descriptions.shipped_ranker()
     assert ranker is not None, "the description ranker should ship with the package (make train-coref)"
     assert set(ranker.weights) == set(descriptions.FEATURES)
     assert ranker.features == descriptions.FEATURES

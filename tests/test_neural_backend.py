@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from storylens.coref import backend_named
+from storylens.coref.backend import backend_named
 from storylens.coref.neural import clusters_from_spans
 from storylens.errors import ModelMissingError
 from storylens.nlp import load_pipeline
@@ -55,7 +55,7 @@ def test_unknown_backend_is_refused() -> None:
 @pytest.mark.skipif(not HAS_FASTCOREF, reason="needs the optional fastcoref backend and its weights")
 def test_fastcoref_resolves_a_seed() -> None:  # pragma: no cover - runs only where the backend is installed
     from storylens.clean import load_article
-    from storylens.coref import Resolver
+    from storylens.coref.resolver import Resolver
 
     try:
         resolver = Resolver(backend=backend_named("fastcoref"))

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 
-from storylens.coref.pronouns import FEATURES, hand_scorer
+from storylens.coref.pronouns import FEATURES, MODEL_FILE, hand_scorer
 from storylens.coref.ranker import LinearRanker, default_model_path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from storylens.coref.training import Example, fit, loss_and_grad
 
 
 def test_gradient_matches_finite_differences() -> None:
-    from train_coref import Example, loss_and_grad
-
     rng = np.random.default_rng(0)
     d = len(FEATURES)
     examples = [
@@ -35,8 +30,6 @@ def test_gradient_matches_finite_differences() -> None:
 
 
 def test_fit_learns_to_prefer_the_gold_candidate() -> None:
-    from train_coref import Example, fit
-
     d = len(FEATURES)
     subject = FEATURES.index("cand_nsubj")
     examples = []
@@ -45,28 +38,30 @@ def test_fit_learns_to_prefer_the_gold_candidate() -> None:
         x[:, FEATURES.index("bias")] = 1.0
         x[0, subject] = 1.0
         examples.append(Example(x, np.array([1.0, 0.0]), False))
-    ranker = fit(examples, l2=0.001)
+    ranker = fit(examples, 0.001, FEATURES)
     assert ranker.weights["cand_nsubj"] > 1.0
 
 
 def test_round_trip(tmp_path: Path) -> None:
-    ranker = LinearRanker({"bias": 0.5, "cand_nsubj": 2.0, "not_a_feature_any_more": 9.0}, meta={"l2": 0.1})
+    ranker = LinearRanker(
+        {"bias": 0.5, "cand_nsubj": 2.0, "not_a_feature_any_more": 9.0}, meta={"l2": 0.1}, features=FEATURES
+    )
     path = tmp_path / "r.json"
     ranker.save(path)
-    loaded = LinearRanker.load(path)
+    loaded = LinearRanker.load(path, FEATURES)
     assert loaded is not None and loaded.meta["l2"] == 0.1
     row = [0.0] * len(FEATURES)
     row[FEATURES.index("bias")] = 1.0
     row[FEATURES.index("cand_nsubj")] = 1.0
     assert loaded([row]) == [2.5]
-    assert LinearRanker.load(tmp_path / "missing.json") is None
+    assert LinearRanker.load(tmp_path / "missing.json", FEATURES) is None
 
 
 def test_shipped_model_covers_the_features() -> None:
-    ranker = LinearRanker.load(default_model_path())
+    ranker = LinearRanker.load(default_model_path(MODEL_FILE), FEATURES)
     assert ranker is not None, "the trained ranker should ship with the package (make train-coref)"
     assert set(ranker.weights) == set(FEATURES)
-    assert default_model_path().stat().st_size < 64_000
+    assert default_model_path(MODEL_FILE).stat().st_size < 64_000
 
 
 def test_hand_scorer_prefers_a_recent_subject() -> None:

@@ -7,8 +7,9 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storylens.coref import Resolver
+from storylens.coref.resolver import Resolver
 from storylens.model import Article, Resolution
+from storylens.report.jsonout import resolution_json
 from storylens.textedit import revert_edits
 
 
@@ -115,7 +116,7 @@ def test_own_text_roles_possessives_and_binding(resolver: Resolver) -> None:
 
 
 def test_json_shape(resolver: Resolver, seed_articles: dict[str, Article]) -> None:
-    data = resolver.resolve(seed_articles["000"]).to_json()
+    data = resolution_json(resolver.resolve(seed_articles["000"]))
     assert set(data) == {"article", "text", "resolved", "clusters", "edits"}
     cluster = data["clusters"][0]
     assert set(cluster) == {"id", "canonical", "type", "mentions"}

@@ -3,233 +3,329 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.rule import Rule
+from rich.text import Text
 
-from storylens.clean import MAX_BYTES, load_article
-from storylens.coref import Resolver, backend_named
-from storylens.engine import Outcome, resolve_paths
+from storylens import __version__
+from storylens.clean import MAX_BYTES, MAX_CHARS
+from storylens.clean.sources import Collected, collect
 from storylens.errors import StorylensError
-from storylens.report.jsonout import clean_json, dumps
-from storylens.report.terminal import cleaning_table, clusters_table, resolved_text
+from storylens.model import Article
+from storylens.report.jsonout import clean_json, dumps, resolution_json
+from storylens.report.terminal import cleaning_table, clusters_table, plain, resolved_text
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="storylens: how different outlets tell the same news story.",
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True, highlight=False)
+err = Console(stderr=True, soft_wrap=True, highlight=False)
 
 BackendOpt = Annotated[
     str,
     typer.Option(
         "--backend",
-        help="Coreference backend: sieve (embedded, offline) or fastcoref (optional; pip install fastcoref).",
+        help="Coreference backend: sieve (embedded, offline; default) or fastcoref (optional: pip install fastcoref; "
+        "its weights come from the Hugging Face hub).",
     ),
 ]
-FilesArg = Annotated[list[Path], typer.Argument(help="Article files (.txt or .html).", show_default=False)]
+InputsArg = Annotated[
+    list[str], typer.Argument(help="Article files (.txt, .html), folders of them, or JSONL files.", show_default=False)
+]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", is_flag=True, help="Print JSON: one object for one article, JSON Lines for several.")
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"storylens {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", is_flag=True, callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """storylens: how different outlets tell the same news story."""
 
 
 def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(Text("error: ", style="bold red") + plain(message))
+
+
+def _report(collected: Collected) -> None:
+    for note in collected.notes:
+        err.print(Text("note: ", style="yellow") + plain(note))
+    for problem in collected.problems:
+        _fail(problem)
+
+
+def _emit_json(items: list[dict], many: bool) -> None:
+    """One pretty object for one input article; JSON Lines when several were given
+    (whatever became of them), so a script reads one shape per invocation."""
+    if not many and len(items) == 1:
+        sys.stdout.write(dumps(items[0]) + "\n")
+    else:
+        sys.stdout.writelines(dumps(item, lines=True) + "\n" for item in items)
 
 
 @app.command()
 def clean(
-    files: FilesArg,
+    inputs: InputsArg,
     explain: Annotated[
-        bool, typer.Option("--explain", help="List every removed span and the rule that removed it.")
+        bool, typer.Option("--explain", is_flag=True, help="List every removed span and the rule that removed it.")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Strip page furniture from articles and repair their spacing."""
-    failures = 0
-    results = []
-    for path in files:
-        try:
-            article = load_article(path)
-        except StorylensError as e:
-            _fail(str(e))
-            failures += 1
-            continue
-        for w in article.warnings:
-            err.print(f"[yellow]warning:[/] {w}", highlight=False)
-        if as_json:
-            results.append(clean_json(article))
-            continue
-        if len(files) > 1:
-            out.print(Rule(str(path)))
-        if article.title:
-            out.print(f"[bold]{article.title}[/]\n", highlight=False)
-        out.print(article.text, highlight=False, markup=False)
-        if explain:
-            out.print(cleaning_table(article))
+    collected = collect(inputs)
+    _report(collected)
     if as_json:
-        out.print_json(dumps(results[0] if len(results) == 1 and len(files) == 1 else results))
-    raise typer.Exit(1 if failures else 0)
+        _emit_json([clean_json(a) for a in collected.articles], collected.inputs > 1)
+    else:
+        for article in collected.articles:
+            if len(collected.articles) > 1:
+                out.print(Rule(plain(article.source_path or article.id)))
+            if article.title:
+                out.print(Text(article.title, style="bold"), "\n")
+            out.print(plain(article.text))
+            if explain:
+                out.print(cleaning_table(article))
+    raise typer.Exit(1 if collected.problems else 0)
 
 
-def _progress(total: int) -> Progress:
+def _progress(label: str, total: int) -> Progress:
     return Progress(
-        TextColumn("resolving"),
+        TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
         console=err,
         disable=total < 2 or not err.is_terminal,
     )
 
 
+def _safe_name(article_id: str) -> str:
+    """A file name for an id: path separators and odd characters become `_`."""
+    return "".join(ch if ch.isalnum() or ch in "-_.~" else "_" for ch in article_id).lstrip(".") or "_"
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise StorylensError(f"--out {out_dir}: exists and is not a folder")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StorylensError(f"--out {out_dir}: cannot create the folder ({e.strerror})") from None
+    if not os.access(out_dir, os.W_OK):
+        raise StorylensError(f"--out {out_dir}: folder is not writable")
+
+
+def _already_done(path: Path, article: Article) -> bool:
+    """True when ``path`` holds this article's result; a file there for another
+    article (same id, other text) is an error, never overwritten."""
+    if not path.exists():
+        return False
+    try:
+        done = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False  # a torn or unreadable result: do it again
+    if done.get("text") != article.text:
+        raise StorylensError(
+            f"{path} holds another article with id '{done.get('article')}' (from an earlier run); "
+            f"{article.source_path} was not written over it: use another --out folder"
+        )
+    return True
+
+
 @app.command()
 def resolve(
-    files: FilesArg,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the resolution as JSON (JSON Lines for several files).")
-    ] = False,
+    inputs: InputsArg,
+    as_json: JsonOpt = False,
     out_dir: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Write one <id>.json per article here; files already there are skipped, so a batch resumes."
+            "--out",
+            help="Write one <id>.json per article here; articles already there are skipped, so a batch resumes.",
         ),
     ] = None,
     workers: Annotated[
-        int, typer.Option("--workers", min=1, help="Worker processes, each loading the pipeline once.")
+        int,
+        typer.Option(
+            "--workers", min=1, help="Worker processes at most (each loads the pipeline once; fewer for small batches)."
+        ),
     ] = 1,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per nlp.pipe batch.")] = 16,
-    show_clusters: Annotated[bool, typer.Option("--clusters", help="Also print the entity clusters.")] = False,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per nlp.pipe batch.")] = 8,
+    show_clusters: Annotated[
+        bool, typer.Option("--clusters", is_flag=True, help="Also print the entity clusters.")
+    ] = False,
     backend: BackendOpt = "sieve",
 ) -> None:
     """Resolve coreference in articles and print the resolved text."""
-    todo = list(files)
+    from storylens.coref.backend import backend_named
+    from storylens.coref.resolver import Resolver
+    from storylens.engine.local import plan_workers, resolve_articles
+
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        todo = [p for p in files if not (out_dir / f"{p.stem}.json").exists()]
-        skipped = len(files) - len(todo)
+        _check_out_dir(out_dir)
+    collected = collect(inputs)
+    _report(collected)
+    todo = collected.articles
+    if out_dir is not None:
+        todo = [a for a in todo if not _already_done(out_dir / f"{_safe_name(a.id)}.json", a)]
+        skipped = len(collected.articles) - len(todo)
         if skipped:
-            err.print(f"{skipped} already done in {out_dir}; resuming with {len(todo)}", highlight=False)
-    failures = 0
-    with _progress(len(todo)) as progress:
+            err.print(plain(f"{skipped} already done in {out_dir}; resuming with {len(todo)}"))
+    n_workers = plan_workers(workers, len(todo))
+    if n_workers < workers:
+        err.print(
+            plain(
+                f"using {n_workers} worker(s) for {len(todo)} articles (a worker pays off from about 24 articles each)"
+            )
+        )
+    failures = len(collected.problems)
+    results = []
+    with _progress("resolving", len(todo)) as progress:
         task = progress.add_task("resolve", total=len(todo))
-        resolver = Resolver(backend=backend_named(backend)) if workers <= 1 else None
-        for outcome in resolve_paths(todo, workers=workers, batch_size=batch_size, resolver=resolver, backend=backend):
+        resolver = Resolver(backend=backend_named(backend)) if n_workers <= 1 and todo else None
+        for outcome in resolve_articles(todo, n_workers, batch_size, resolver, backend):
             progress.advance(task)
-            failures += _emit(outcome, as_json, out_dir, show_clusters, many=len(files) > 1)
+            if outcome.resolution is None:
+                _fail(outcome.error or f"{outcome.source}: failed")
+                failures += 1
+                continue
+            res = outcome.resolution
+            if out_dir is not None:
+                target = out_dir / f"{_safe_name(res.article.id)}.json"
+                tmp = target.with_suffix(".json.tmp")
+                tmp.write_text(dumps(resolution_json(res)), encoding="utf-8")
+                tmp.replace(target)  # atomic: a killed run never leaves half a result
+            elif as_json:
+                results.append(resolution_json(res))
+            else:
+                if len(collected.articles) > 1:
+                    out.print(Rule(plain(outcome.source)))
+                out.print(resolved_text(res))
+                if show_clusters:
+                    out.print(clusters_table(res))
+    if as_json and out_dir is None:
+        _emit_json(results, collected.inputs > 1)
     raise typer.Exit(1 if failures else 0)
 
 
-def _emit(outcome: Outcome, as_json: bool, out_dir: Path | None, show_clusters: bool, many: bool) -> int:
-    for w in outcome.warnings:
-        err.print(f"[yellow]warning:[/] {w}", highlight=False)
-    if outcome.resolution is None:
-        _fail(outcome.error or f"{outcome.source}: failed")
-        return 1
-    res = outcome.resolution
-    data = res.to_json()
-    if out_dir is not None:
-        stem = Path(outcome.source).stem
-        (out_dir / f"{stem}.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    elif as_json:
-        if many:
-            sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
-        else:
-            sys.stdout.write(dumps(data) + "\n")
-    else:
-        if many:
-            out.print(Rule(outcome.source))
-        out.print(resolved_text(res))
-        if show_clusters:
-            out.print(clusters_table(res))
-    return 0
-
-
 def _parse_outlets(pairs: list[str]) -> dict[str, str]:
-    out = {}
+    out_map = {}
     for pair in pairs:
-        key, sep, name = pair.partition("=")
-        if not sep or not key or not name:
-            raise StorylensError(f"--outlet expects ID=NAME, got {pair!r}")
-        out[key] = name
-    return out
+        key, sep, name = pair.rpartition("=")
+        if not sep or not key or not name.strip():
+            raise StorylensError(
+                f"--outlet expects ID=NAME (an article id, file name or path, then the outlet), got {pair!r}"
+            )
+        out_map[key] = name.strip()
+    return out_map
+
+
+def _check_html_target(html: Path) -> None:
+    parent = html.parent if str(html.parent) else Path(".")
+    if not parent.is_dir():
+        raise StorylensError(f"--html {html}: folder {parent} does not exist")
+    if html.is_dir() or not os.access(parent, os.W_OK):
+        raise StorylensError(f"--html {html}: cannot write there")
 
 
 @app.command()
 def compare(
-    inputs: Annotated[list[str], typer.Argument(help="Article files, folders, or JSONL files.", show_default=False)],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON (docs/json.md).")] = False,
+    inputs: InputsArg,
+    as_json: Annotated[
+        bool, typer.Option("--json", is_flag=True, help="Print the comparison as JSON (docs/json.md).")
+    ] = False,
     html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report here.")] = None,
     outlet: Annotated[
-        list[str] | None, typer.Option("--outlet", help="Name an outlet: ID=NAME (article id or file name).")
+        list[str] | None,
+        typer.Option(
+            "--outlet", help="Name an outlet: ID=NAME, where ID is an article id, file name or path as typed."
+        ),
     ] = None,
     backend: BackendOpt = "sieve",
 ) -> None:
     """Compare outlets' articles on one story: shared and unique claims, quotes, labels, framing."""
     from storylens.align.compare import Comparer
-    from storylens.clean.sources import collect
+    from storylens.coref.backend import backend_named
+    from storylens.coref.resolver import Resolver
     from storylens.report.compare_terminal import summary
     from storylens.report.html import render_html
+    from storylens.report.jsonout import comparison_json
 
+    if html is not None:
+        _check_html_target(html)
     collected = collect(inputs, _parse_outlets(outlet or []))
-    for problem in collected.problems:
-        err.print(f"[yellow]skipped:[/] {problem}", highlight=False)
-    with err.status("loading models and comparing…", spinner="dots") if err.is_terminal else _null():
-        result = Comparer(resolver=Resolver(backend=backend_named(backend))).compare(
-            collected.articles, collected.problems
-        )
+    _report(collected)
+    with _progress("comparing", len(collected.articles) + 1) as progress:
+        task = progress.add_task("compare", total=len(collected.articles) + 1)
+
+        def step(stage: str, article: Article | None) -> None:
+            progress.update(task, description=f"{stage} {article.id if article else ''}")
+            progress.advance(task)
+
+        comparer = Comparer(resolver=Resolver(backend=backend_named(backend)))
+        result = comparer.compare(collected.articles, collected.problems, on_step=step)
     if html is not None:
         html.write_text(render_html(result), encoding="utf-8")
-        err.print(f"wrote {html}", highlight=False)
+        err.print(plain(f"wrote {html}"))
     if as_json:
-        sys.stdout.write(dumps(result.to_json()) + "\n")
+        sys.stdout.write(dumps(comparison_json(result)) + "\n")
     elif html is None:
         out.print(summary(result))
-
-
-class _null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
+    raise typer.Exit(1 if collected.problems else 0)
 
 
 @app.command()
 def demo() -> None:
-    """Clean and resolve the bundled example articles and show the result."""
+    """Clean, resolve and compare the bundled example articles and show the result."""
     from importlib.resources import files as package_files
 
-    folder = package_files("storylens") / "examples"
-    paths = sorted(Path(str(folder)).glob("*.*"))
-    out.print(
-        f"[bold]storylens demo[/]: {len(paths)} bundled articles on one invented story. "
-        "Resolved references are [black on yellow]highlighted[/].\n"
-    )
-    for outcome in resolve_paths(paths):
-        if outcome.resolution is None:
-            _fail(outcome.error or outcome.source)
-            continue
-        res = outcome.resolution
-        article = res.article
-        out.print(Rule(f"{Path(outcome.source).name}" + (f" — {article.title}" if article.title else "")))
-        if article.cleaning:
-            rules = sorted({e.rule for e in article.cleaning})
-            out.print(f"[dim]cleaned: {len(article.cleaning)} edits ({', '.join(rules)})[/]")
-        out.print(resolved_text(res))
-        out.print(clusters_table(res))
-
     from storylens.align.compare import Comparer
-    from storylens.clean.sources import collect
+    from storylens.coref.resolver import Resolver
     from storylens.report.compare_terminal import summary
 
-    out.print(Rule("How the three outlets tell the story"))
-    collected = collect(paths)
-    out.print(summary(Comparer().compare(collected.articles, collected.problems)))
+    folder = Path(str(package_files("storylens") / "examples"))
+    collected = collect([folder])
+    _report(collected)
+    out.print(
+        f"[bold]storylens demo[/]: {len(collected.articles)} bundled articles on one invented story. "
+        "Resolved references are [black on yellow]highlighted[/].\n"
+    )
+    resolver = Resolver()
+    for parsed in resolver.parse(collected.articles):
+        if parsed.resolution is None:
+            _fail(parsed.error or parsed.article.id)
+            continue
+        article = parsed.article
+        out.print(
+            Rule(plain(Path(article.source_path or article.id).name + (f" — {article.title}" if article.title else "")))
+        )
+        if article.cleaning:
+            rules = sorted({e.rule for e in article.cleaning})
+            n = len(article.cleaning)
+            out.print(Text(f"cleaned: {n} {'edit' if n == 1 else 'edits'} ({', '.join(rules)})", style="dim"))
+        out.print(resolved_text(parsed.resolution))
+        out.print(clusters_table(parsed.resolution))
+    out.print(Rule("How the outlets tell the story"))
+    out.print(summary(Comparer(resolver=resolver).compare(collected.articles, collected.problems)))
 
 
 def main() -> None:
@@ -240,7 +336,10 @@ def main() -> None:
         sys.exit(2)
 
 
-__doc__ += f"\n\nArticles above {MAX_BYTES // (1024 * 1024)} MB are refused."
+__doc__ += (
+    f"\n\nFiles above {MAX_BYTES // (1024 * 1024)} MB, and articles above {MAX_CHARS:,} characters after cleaning, "
+    "are refused."
+)
 
 if __name__ == "__main__":
     main()

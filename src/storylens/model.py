@@ -8,7 +8,9 @@ to the exact characters it came from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
+
+from storylens.quotes.regions import QuoteIndex
 
 MentionKind = Literal["name", "nominal", "pronoun"]
 
@@ -22,14 +24,6 @@ class Edit:
     original: str
     replacement: str
     rule: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "start": self.start,
-            "end": self.end,
-            "original": self.original,
-            "replacement": self.replacement,
-        }
 
 
 @dataclass(slots=True)
@@ -68,12 +62,6 @@ class Mention:
             return self.start, self.end
         return self.extent_start, self.extent_end
 
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"start": self.start, "end": self.end, "text": self.text, "kind": self.kind}
-        if self.extent != (self.start, self.end):
-            out["extent"] = list(self.extent)
-        return out
-
 
 @dataclass(slots=True)
 class Cluster:
@@ -84,14 +72,6 @@ class Cluster:
     mentions: list[Mention]
     canonical: str | None
     type: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "canonical": self.canonical,
-            "type": self.type,
-            "mentions": [m.to_json() for m in self.mentions],
-        }
 
 
 @dataclass(slots=True)
@@ -116,6 +96,9 @@ class Quote:
     speaker: str | None = None
     speaker_cluster: int | None = None
     partial: bool = False  # a few quoted words inside the writer's sentence
+    # Where the speaker is named (the mention that speaks), -1 when no speaker was found.
+    speaker_start: int = -1
+    speaker_end: int = -1
 
 
 @dataclass(slots=True)
@@ -131,13 +114,6 @@ class Claim:
 
 
 @dataclass(slots=True)
-class Story:
-    id: str
-    article_ids: list[str]
-    title: str | None = None
-
-
-@dataclass(slots=True)
 class Resolution:
     """The result of coreference on one article."""
 
@@ -146,12 +122,5 @@ class Resolution:
     edits: list[Edit]
     resolved: str
     quotes: list[Quote] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "article": self.article.id,
-            "text": self.article.text,
-            "resolved": self.resolved,
-            "clusters": [c.to_json() for c in self.clusters],
-            "edits": [e.to_json() for e in self.edits],
-        }
+    # The article's quote regions, found once by coreference and reused downstream.
+    quote_index: QuoteIndex | None = None

@@ -3,9 +3,10 @@
 A claim is a sentence whose words are mostly not a direct quote. It is matched
 on its resolved text (so "he" reads as the person), which the embedding model
 and a lexical score compare. Every pair of claims is scored up to
-``EXACT_LIMIT`` claims (a matrix product; cheap next to embedding them); beyond
-that, candidate pairs come from random-hyperplane LSH over the embeddings, so
-the work grows with the number of claims times the (small) bucket size.
+``ClaimSettings.exact_limit`` claims (a matrix product; cheap next to embedding
+them); beyond that, candidate pairs come from random-hyperplane LSH over the
+embeddings, so the work grows with the number of claims times the (small)
+bucket size.
 """
 
 from __future__ import annotations
@@ -17,23 +18,13 @@ import numpy as np
 from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span
 
-from storylens.coref.lexicon import SPEECH_VERBS
-from storylens.model import Claim, Cluster, Resolution  # noqa: F401 - Cluster is used in annotations
-from storylens.nlp.quotes import QuoteIndex, find_quotes
+from storylens.align.settings import ClaimSettings
+from storylens.model import Claim, Cluster, Resolution
+from storylens.nlp.vocab import SPEECH_VERBS, SUBJECT_DEPS, VERB_POS
+from storylens.quotes.regions import QuoteIndex, find_quotes
 from storylens.textedit import OffsetMap
 
-MAX_QUOTED_SHARE = 0.5
-MIN_WORDS = 5
-# Weighted score above which two claims from different outlets state the same thing.
-SAME_CLAIM = 0.72
-EMBED_WEIGHT = 0.75
-# Up to this many claims every pair is scored (blocked matrix products, well under a
-# second); beyond it random-hyperplane LSH keeps the work near-linear.
-EXACT_LIMIT = 20_000
-EXACT_BLOCK = 1024
-LSH_BITS = 10
-LSH_TABLES = 8
-_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+DEFAULT = ClaimSettings()
 
 
 @dataclass(slots=True)
@@ -50,28 +41,30 @@ class ClaimGroup:
         return max(self.claims, key=lambda c: len(c.resolved)).resolved
 
 
-def extract_claims(res: Resolution, doc: Doc) -> list[Claim]:
+def extract_claims(res: Resolution, doc: Doc, settings: ClaimSettings = DEFAULT) -> list[Claim]:
     text = res.article.text
-    quotes = QuoteIndex(find_quotes(text))
+    quotes = res.quote_index or QuoteIndex(find_quotes(text))
     omap = OffsetMap(res.edits)
-    cluster_at = {m.start: c for c in res.clusters for m in c.mentions}
+    cluster_of_head = {m.head: c for c in res.clusters for m in c.mentions if m.head >= 0}
     out = []
     for sent in doc.sents:
         for start, end in _clauses(sent, text):
-            if len(text[start:end].split()) < MIN_WORDS or not _has_verb(sent, start, end):
+            if len(text[start:end].split()) < settings.min_words or not _has_verb(sent, start, end):
                 continue  # too short, or a heading or caption that asserts nothing
             quoted = sum(
                 min(end, r.end) - max(start, r.start) for r in quotes.regions if r.start < end and start < r.end
             )
-            if quoted > MAX_QUOTED_SHARE * (end - start):
+            if quoted > settings.max_quoted_share * (end - start):
                 continue
             resolved = res.resolved[omap.to_target(start) : omap.to_target(end)]
-            out.append(Claim(res.article.id, start, end, text[start:end], resolved, _reported_by(sent, cluster_at)))
+            out.append(
+                Claim(res.article.id, start, end, text[start:end], resolved, _reported_by(sent, cluster_of_head))
+            )
     return out
 
 
 def _has_verb(sent: Span, start: int, end: int) -> bool:
-    return any(t.pos_ in ("VERB", "AUX") for t in sent if start <= t.idx < end)
+    return any(t.pos_ in VERB_POS for t in sent if start <= t.idx < end)
 
 
 def _clauses(sent: Span, text: str) -> list[tuple[int, int]]:
@@ -83,8 +76,8 @@ def _clauses(sent: Span, text: str) -> list[tuple[int, int]]:
         if (
             tok.dep_ == "conj"
             and tok.head.i in main
-            and tok.pos_ in ("VERB", "AUX")
-            and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+            and tok.pos_ in VERB_POS
+            and any(c.dep_ in SUBJECT_DEPS for c in tok.children)
             and not any(c.dep_ == "mark" for c in tok.children)
             and tok.left_edge.pos_ not in ("SCONJ", "ADP")
             and tok.left_edge.lower_ not in ("that", "whether", "which", "who")
@@ -120,28 +113,34 @@ def _paragraph_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
     return pieces
 
 
-def _reported_by(sent, cluster_at) -> str | None:
-    """Indirect speech (`Peskov said that ...`): the claim is attributed to the subject."""
+def _reported_by(sent: Span, cluster_of_head: dict[int, Cluster]) -> str | None:
+    """Indirect speech (`Peskov said that ...`): the claim is attributed to the
+    subject, named by the cluster its head word belongs to (`A spokesman for
+    Putin said` is the spokesman's claim, not Putin's), else by its own words."""
     root = sent.root
     if root.lemma_.lower() not in SPEECH_VERBS:
         return None
     subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
     if subj is None:
         return None
-    cluster = cluster_at.get(subj.left_edge.idx) or cluster_at.get(subj.idx)
-    return (cluster.canonical if cluster and cluster.canonical else None) or subj.text
+    cluster = cluster_of_head.get(subj.i)
+    if cluster is not None and cluster.canonical:
+        return cluster.canonical
+    return sent.doc[subj.left_edge.i : subj.right_edge.i + 1].text
 
 
-def candidate_pairs(vectors: np.ndarray, min_cosine: float, seed: int = 13) -> set[tuple[int, int]]:
-    """Pairs that may reach ``min_cosine``: every such pair up to ``EXACT_LIMIT``
+def candidate_pairs(
+    vectors: np.ndarray, min_cosine: float, settings: ClaimSettings = DEFAULT, seed: int = 13
+) -> set[tuple[int, int]]:
+    """Pairs that may reach ``min_cosine``: every such pair up to ``exact_limit``
     claims (one matrix product per block), LSH buckets beyond it."""
     n = len(vectors)
     if n < 2:
         return set()
-    if n <= EXACT_LIMIT:
+    if n <= settings.exact_limit:
         pairs: set[tuple[int, int]] = set()
-        for start in range(0, n, EXACT_BLOCK):
-            sims = vectors[start : start + EXACT_BLOCK] @ vectors.T
+        for start in range(0, n, settings.exact_block):
+            sims = vectors[start : start + settings.exact_block] @ vectors.T
             for a, b in zip(*np.nonzero(sims >= min_cosine), strict=True):
                 i, j = start + int(a), int(b)
                 if i < j:
@@ -149,9 +148,9 @@ def candidate_pairs(vectors: np.ndarray, min_cosine: float, seed: int = 13) -> s
         return pairs
     rng = np.random.default_rng(seed)
     lsh_pairs: set[tuple[int, int]] = set()
-    weights = 1 << np.arange(LSH_BITS)
-    for _ in range(LSH_TABLES):
-        planes = rng.standard_normal((vectors.shape[1], LSH_BITS)).astype(np.float32)
+    weights = 1 << np.arange(settings.lsh_bits)
+    for _ in range(settings.lsh_tables):
+        planes = rng.standard_normal((vectors.shape[1], settings.lsh_bits)).astype(np.float32)
         keys = ((vectors @ planes) > 0).astype(np.int64) @ weights
         buckets: dict[int, list[int]] = {}
         for i, k in enumerate(keys.tolist()):
@@ -167,19 +166,22 @@ def lexical_similarity(a: str, b: str) -> float:
     return fuzz.token_set_ratio(a.lower(), b.lower()) / 100
 
 
-def align_claims(claims: list[Claim], vectors: np.ndarray) -> list[ClaimGroup]:
+def claim_score(cosine: float, a: str, b: str, settings: ClaimSettings = DEFAULT) -> float:
+    """The same-claim score of two resolved claims whose embeddings have ``cosine``."""
+    return settings.embed_weight * cosine + (1 - settings.embed_weight) * lexical_similarity(a, b)
+
+
+def align_claims(claims: list[Claim], vectors: np.ndarray, settings: ClaimSettings = DEFAULT) -> list[ClaimGroup]:
     """Each group holds at most one claim per article; strongest matches join first."""
     scored = []
-    # The lexical score is at most 1, so a pair below this cosine cannot reach SAME_CLAIM.
-    min_cosine = (SAME_CLAIM - (1 - EMBED_WEIGHT)) / EMBED_WEIGHT
-    for i, j in candidate_pairs(vectors, min_cosine):
+    # The lexical score is at most 1, so a pair below this cosine cannot reach same_claim.
+    min_cosine = (settings.same_claim - (1 - settings.embed_weight)) / settings.embed_weight
+    for i, j in candidate_pairs(vectors, min_cosine, settings):
         a, b = claims[i], claims[j]
         if a.article_id == b.article_id:
             continue
-        score = EMBED_WEIGHT * float(vectors[i] @ vectors[j]) + (1 - EMBED_WEIGHT) * lexical_similarity(
-            a.resolved, b.resolved
-        )
-        if score >= SAME_CLAIM:
+        score = claim_score(float(vectors[i] @ vectors[j]), a.resolved, b.resolved, settings)
+        if score >= settings.same_claim:
             scored.append((score, i, j))
     scored.sort(reverse=True)
     group_of = list(range(len(claims)))
@@ -200,14 +202,49 @@ def align_claims(claims: list[Claim], vectors: np.ndarray) -> list[ClaimGroup]:
     return groups
 
 
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTHS})\b", re.IGNORECASE)
+_MONTH_DAY = re.compile(rf"\b({_MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d{{3}})", re.IGNORECASE)
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_COUNT = re.compile(r"\b(\d[\d,.]*)\s+(?:more\s+|fewer\s+|other\s+)?([a-z][a-z-]+)")
+
+
+def quantities(text: str) -> dict[tuple[str, str], set[str]]:
+    """Numbers in ``text`` by what they measure: ("date", month), ("year", ""),
+    or ("count", the word counted: `22 times`, `17 people`)."""
+    out: dict[tuple[str, str], set[str]] = {}
+    used: list[tuple[int, int]] = []
+    for m in _DAY_MONTH.finditer(text):
+        out.setdefault(("date", m.group(2).lower()[:3]), set()).add(m.group(1))
+        used.append(m.span())
+    for m in _MONTH_DAY.finditer(text):
+        out.setdefault(("date", m.group(1).lower()[:3]), set()).add(m.group(2))
+        used.append(m.span())
+    for m in _YEAR.finditer(text):
+        if not any(a <= m.start() < b for a, b in used):
+            out.setdefault(("year", ""), set()).add(m.group(1))
+            used.append(m.span())
+    for m in _COUNT.finditer(text.lower()):
+        if not any(a <= m.start() < b for a, b in used):
+            out.setdefault(("count", m.group(2).rstrip("s")), set()).add(m.group(1).rstrip(".,"))
+    return out
+
+
 def number_conflicts(groups: list[ClaimGroup]) -> list[dict]:
-    """Aligned claims that state different numbers: a conflict a reader should check."""
+    """Aligned claims that state different numbers for the same thing (a date
+    against a date, a count of visits against a count of visits): a pointer
+    for a reader, never a verdict."""
     out = []
     for g in groups:
         if len(g.claims) < 2:
             continue
-        values = {c.article_id: sorted(set(_NUMBER.findall(c.text))) for c in g.claims}
-        distinct = {tuple(v) for v in values.values() if v}
-        if len(distinct) > 1:
-            out.append({"claim": g.id, "values": values})
+        found = {c.article_id: quantities(c.text) for c in g.claims}
+        for key in sorted({k for q in found.values() for k in q}):
+            values = {a: sorted(q[key]) for a, q in found.items() if key in q}
+            if len(values) > 1 and len({tuple(v) for v in values.values()}) > 1:
+                kind, what = key
+                out.append({"claim": g.id, "kind": kind, "of": what, "values": values})
     return out

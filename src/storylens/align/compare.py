@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+
+from spacy.tokens import Doc
 
 from storylens.align.claims import ClaimGroup, align_claims, extract_claims, number_conflicts
 from storylens.align.embed import Embedder
-from storylens.align.entities import entity_labels, link_entities
+from storylens.align.entities import link_entities
 from storylens.align.framing import framing, outlet_terms
-from storylens.align.quotes import QuoteGroup, group_quotes, word_diff
-from storylens.coref import Resolver
+from storylens.align.quote_groups import QuoteGroup, group_quotes
+from storylens.align.settings import DEFAULT, CompareSettings
+from storylens.coref.resolver import Resolver
 from storylens.errors import StorylensError
 from storylens.model import Article, Entity, Resolution
 
@@ -26,6 +29,7 @@ class Comparison:
     framing: dict[str, list[dict]]
     conflicts: list[dict]
     problems: list[str] = field(default_factory=list)
+    settings: CompareSettings = DEFAULT
 
     @property
     def outlet_of(self) -> dict[str, str]:
@@ -35,117 +39,64 @@ class Comparison:
         return [g for g in self.claims if g.articles == [article_id]]
 
     def omitted_claims(self, article_id: str) -> list[ClaimGroup]:
-        """Claims most of the other outlets report and this one does not."""
+        """Claims more than half of the other outlets (and at least
+        ``omitted_min_outlets`` of them) report and this one does not."""
         others = len(self.articles) - 1
-        need = max(2, (others + 1) // 2 + (others % 2 == 0 and others > 2))
-        return [g for g in self.claims if article_id not in g.articles and len(g.articles) >= min(need, others)]
-
-    def to_json(self) -> dict[str, Any]:
-        outlet_of = self.outlet_of
-        quotes = []
-        for g in self.quotes:
-            longest = max(g.segments, key=lambda s: len(s.text))
-            quotes.append(
-                {
-                    "id": g.id,
-                    "speaker": g.speaker,
-                    "status": g.status,
-                    "outlets": sorted({outlet_of[a] for a in g.articles}),
-                    "occurrences": [
-                        {
-                            "article": s.article_id,
-                            "outlet": outlet_of[s.article_id],
-                            "start": s.start,
-                            "end": s.end,
-                            "text": s.text,
-                            "diff": word_diff(longest.text, s.text) if s is not longest else [],
-                        }
-                        for s in g.segments
-                    ],
-                }
-            )
-        return {
-            "articles": [
-                {
-                    "id": a.id,
-                    "outlet": outlet_of[a.id],
-                    "title": a.title,
-                    "url": a.url,
-                    "unique_claims": [g.id for g in self.unique_claims(a.id)],
-                    "omitted_claims": [g.id for g in self.omitted_claims(a.id)],
-                }
-                for a in self.articles
-            ],
-            "entities": [
-                {"id": e.id, "canonical": e.canonical, "type": e.type, "labels": entity_labels(e, outlet_of)}
-                for e in self.entities
-            ],
-            "quotes": quotes,
-            "claims": [
-                {
-                    "id": g.id,
-                    "text": g.text,
-                    "articles": g.articles,
-                    "speaker": next((c.speaker for c in g.claims if c.speaker), None),
-                    "occurrences": [
-                        {
-                            "article": c.article_id,
-                            "start": c.start,
-                            "end": c.end,
-                            "text": c.text,
-                            "resolved": c.resolved,
-                        }
-                        for c in g.claims
-                    ],
-                }
-                for g in self.claims
-            ],
-            "framing": self.framing,
-            "conflicts": self.conflicts,
-            "problems": self.problems,
-        }
+        need = min(others, max(self.settings.omitted_min_outlets, others // 2 + 1))
+        return [g for g in self.claims if article_id not in g.articles and len(g.articles) >= need]
 
 
 class Comparer:
     """Holds the loaded models; ``compare`` may be called many times."""
 
-    def __init__(self, resolver: Resolver | None = None, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self, resolver: Resolver | None = None, embedder: Embedder | None = None, settings: CompareSettings = DEFAULT
+    ) -> None:
         self.resolver = resolver or Resolver()
         self.embedder = embedder or Embedder()
+        self.settings = settings
 
-    def compare(self, articles: list[Article], problems: list[str] | None = None) -> Comparison:
+    def compare(
+        self,
+        articles: list[Article],
+        problems: list[str] | None = None,
+        on_step: Callable[[str, Article | None], None] | None = None,
+    ) -> Comparison:
+        """``on_step(stage, article)`` is called as each article is parsed and
+        resolved, then once (article None) when the outlets have been aligned."""
         problems = list(problems or [])
+        step = on_step or (lambda stage, article: None)
         if len(articles) < 2:
             raise StorylensError(
                 f"compare needs at least two distinct articles; got {len(articles)}"
                 + (f" ({'; '.join(problems)})" if problems else "")
             )
-        nlp = self.resolver.nlp
-        docs = list(nlp.pipe([a.text for a in articles], batch_size=8))
+        cfg = self.settings
         resolutions: dict[str, Resolution] = {}
-        kept, kept_docs = [], []
-        for article, doc in zip(articles, docs, strict=True):
-            try:
-                resolutions[article.id] = self.resolver.resolve_doc(article, doc)
-            except Exception as e:
-                problems.append(f"{article.source_path or article.id}: resolve failed: {type(e).__name__}: {e}")
+        kept: list[tuple[Article, Doc]] = []
+        for parsed in self.resolver.parse(articles, batch_size=8):
+            if parsed.resolution is None or parsed.doc is None:
+                problems.append(parsed.error or f"{parsed.article.id}: failed")
                 continue
-            kept.append(article)
-            kept_docs.append(doc)
+            resolutions[parsed.article.id] = parsed.resolution
+            kept.append((parsed.article, parsed.doc))
+            step("resolved", parsed.article)
         entities = link_entities([c for r in resolutions.values() for c in r.clusters])
-        quote_groups = group_quotes([q for r in resolutions.values() for q in r.quotes])
-        claims = [c for a, d in zip(kept, kept_docs, strict=True) for c in extract_claims(resolutions[a.id], d)]
-        groups = align_claims(claims, self.embedder.encode([c.resolved for c in claims]))
+        quote_groups = group_quotes([q for r in resolutions.values() for q in r.quotes], cfg.quotes)
+        claims = [c for a, d in kept for c in extract_claims(resolutions[a.id], d, cfg.claims)]
+        groups = align_claims(claims, self.embedder.encode([c.resolved for c in claims]), cfg.claims)
         terms: dict[str, Counter[str]] = {}
-        for a, d in zip(kept, kept_docs, strict=True):
-            terms.setdefault(a.outlet or a.id, Counter()).update(outlet_terms(d))
+        for a, d in kept:
+            terms.setdefault(a.outlet or a.id, Counter()).update(outlet_terms(d, resolutions[a.id].quote_index))
+        step("aligned", None)
         return Comparison(
-            articles=kept,
+            articles=[a for a, _ in kept],
             resolutions=resolutions,
             entities=entities,
             quotes=quote_groups,
             claims=groups,
-            framing=framing(terms),
+            framing=framing(terms, cfg.framing_top, cfg.framing_prior_scale),
             conflicts=number_conflicts(groups),
             problems=problems,
+            settings=cfg,
         )

@@ -6,7 +6,10 @@ from collections import Counter
 
 from rapidfuzz import fuzz
 
+from storylens.coref.lexicon import PRONOUNS
 from storylens.model import Cluster, Entity, Mention
+
+WH_WORDS = frozenset({"who", "whom", "whose", "which", "that", "what"})
 
 # `Sergey` and `Sergei` are one person; `Donald Trump` and `Melania Trump` are not.
 NAME_SIMILARITY = 85
@@ -16,16 +19,28 @@ def entity_labels(entity: Entity, outlet_of: dict[str, str]) -> dict[str, list[d
     """Per outlet, every label it uses for the entity, most used first, with offsets."""
     counts: dict[str, Counter[str]] = {}
     where: dict[tuple[str, str], list[dict]] = {}
+    kinds: dict[str, str] = {}
     for c in entity.clusters:
         outlet = outlet_of[c.article_id]
         for m in c.mentions:
             label = _label(m)
+            kinds[label] = _kind(m)
             counts.setdefault(outlet, Counter())[label] += 1
             where.setdefault((outlet, label), []).append({"article": c.article_id, "start": m.start, "end": m.end})
     return {
-        outlet: [{"text": t, "count": n, "occurrences": where[(outlet, t)]} for t, n in c.most_common()]
+        outlet: [
+            {"text": t, "count": n, "kind": kinds[t], "occurrences": where[(outlet, t)]} for t, n in c.most_common()
+        ]
         for outlet, c in counts.items()
     }
+
+
+def _kind(m: Mention) -> str:
+    """`name`, `nominal` (a description) or `pronoun`; relative and question words
+    (`whom`, `who`) are pronouns whatever the tagger called them."""
+    if m.kind == "pronoun" or m.text.lower() in PRONOUNS or m.text.lower() in WH_WORDS:
+        return "pronoun"
+    return m.kind
 
 
 def _label(m: Mention) -> str:

@@ -13,19 +13,17 @@ from collections import Counter
 from spacy.tokens import Doc
 from wordfreq import word_frequency
 
-from storylens.nlp.quotes import QuoteIndex, find_quotes
+from storylens.quotes.regions import QuoteIndex, find_quotes
 
-# alpha_0, the prior's weight, as a multiple of the story's word count: a strong
-# general-English prior shrinks differences in common words and lets an outlet's
-# unusual choices stand out.
-PRIOR_SCALE = 10.0
-TOP = 10
+# alpha_0, the prior's weight, is CompareSettings.framing_prior_scale times the
+# story's word count: a strong general-English prior shrinks differences in
+# common words and lets an outlet's unusual choices stand out.
 _FLOOR = 1e-8
 
 
-def outlet_terms(doc: Doc) -> Counter[str]:
+def outlet_terms(doc: Doc, quotes: QuoteIndex | None = None) -> Counter[str]:
     """Unigrams and bigrams of content words outside direct quotes, names left out."""
-    quotes = QuoteIndex(find_quotes(doc.text))
+    quotes = quotes or QuoteIndex(find_quotes(doc.text))
     counts: Counter[str] = Counter()
     for sent in doc.sents:
         prev: str | None = None
@@ -49,7 +47,9 @@ def outlet_terms(doc: Doc) -> Counter[str]:
     return counts
 
 
-def framing(counts_by_outlet: dict[str, Counter[str]], top: int = TOP) -> dict[str, list[dict]]:
+def framing(
+    counts_by_outlet: dict[str, Counter[str]], top: int = 10, prior_scale: float = 10.0
+) -> dict[str, list[dict]]:
     """Per outlet, its most over-represented terms against the other outlets.
 
     ``score`` is the weighted log-odds ratio (delta) under the prior; ``z`` is delta
@@ -62,7 +62,7 @@ def framing(counts_by_outlet: dict[str, Counter[str]], top: int = TOP) -> dict[s
     n_total = sum(total.values()) or 1
     background = {w: max(word_frequency(w, "en"), _FLOOR) for w in total}
     bg_sum = sum(background.values())
-    a0 = PRIOR_SCALE * n_total
+    a0 = prior_scale * n_total
     alpha = {w: a0 * background[w] / bg_sum for w in total}
     out: dict[str, list[dict]] = {}
     for outlet, counts in counts_by_outlet.items():

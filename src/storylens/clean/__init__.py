@@ -11,15 +11,37 @@ from storylens.clean.text import Cleaned, clean_text
 from storylens.errors import InputError
 from storylens.model import Article
 
-__all__ = ["MAX_BYTES", "Cleaned", "clean_article", "clean_text", "load_article"]
+__all__ = ["MAX_BYTES", "MAX_CHARS", "MIN_WORDS", "Cleaned", "clean_article", "clean_text", "load_article"]
+
+# A news brief has a sentence or two; fewer words than this is not an article.
+MIN_WORDS = 8
+# The longest news features run to about 15,000 words (90,000 characters). Past
+# this the text is a dump, not an article: the parser's memory grows with it
+# (an 890 KB text took 3.2 GB) and spaCy refuses 1,000,000 characters outright.
+MAX_CHARS = 100_000
 
 
 def clean_article(article: Article, name: str | None = None) -> Article:
     """Fill ``article.text`` (and the title, when one heads the text) from ``article.raw``."""
     name = name or article.id
     cleaned = clean_text(article.raw)
-    if not cleaned.text.strip():
-        raise InputError(f"{name}: nothing left after removing page furniture")
+    if len(cleaned.text.split()) < MIN_WORDS:
+        # Say why: another language, too little text, or only page furniture.
+        require_english(article.raw, name)
+        words = len(article.raw.split())
+        if words < MIN_WORDS:
+            raise InputError(f"{name}: too short to be an article ({words} words; at least {MIN_WORDS})")
+        if not cleaned.text.strip():
+            raise InputError(f"{name}: nothing left after removing page furniture")
+        raise InputError(
+            f"{name}: too short to be an article after removing page furniture "
+            f"({len(cleaned.text.split())} words left; at least {MIN_WORDS})"
+        )
+    if len(cleaned.text) > MAX_CHARS:
+        raise InputError(
+            f"{name}: {len(cleaned.text):,} characters after cleaning is over the {MAX_CHARS:,}-character "
+            "limit for one article (news articles are kilobytes); split it into articles"
+        )
     require_english(cleaned.text, name)
     article.text = cleaned.text
     article.cleaning = cleaned.edits

@@ -7,21 +7,27 @@ from typing import Protocol
 
 from spacy.tokens import Doc
 
+from storylens.coref import descriptions, pronouns
 from storylens.coref.clusters import Clusters
+from storylens.coref.context import Context, Observer, Scorer
 from storylens.coref.gender import GenderGuesser
 from storylens.coref.mentions import M, MentionFinder
-from storylens.coref.pronouns import Observer, Scorer
-from storylens.coref.ranker import LinearRanker
-from storylens.coref.sieve import Context, run_passes
-from storylens.coref.speakers import attribute_speakers
+from storylens.coref.naming import NameEvidence, canonical_name, cluster_type
+from storylens.coref.settings import DEFAULT, CorefSettings
+from storylens.coref.sieve import PASSES, run_passes
 from storylens.model import Cluster, Mention, Quote
-from storylens.nlp.quotes import QuoteIndex, find_quotes
+from storylens.nlp.vocab import PERSON
+from storylens.quotes.extract import build_quotes
+from storylens.quotes.regions import QuoteIndex, find_quotes
+from storylens.quotes.speakers import attribute_speakers
 
 
 @dataclass(slots=True)
 class Analysis:
     clusters: list[Cluster]
     quotes: list[Quote]
+    # The article's quote regions, found once and reused by rendering and comparison.
+    quote_index: QuoteIndex
 
 
 class CorefBackend(Protocol):
@@ -33,14 +39,9 @@ class CorefBackend(Protocol):
         ...
 
 
-def canonical_name(doc: Doc, ms: list[M]) -> str | None:
-    names = [m for m in ms if m.kind == "name" and m.name_key]
-    if not names:
-        return None
-    people = [m for m in names if m.label == "PERSON"] or names
-    best = max(people, key=lambda m: (len(m.name_key), -m.start))
-    start = best.name_start if best.name_start >= 0 else best.start_tok
-    return doc[start : best.end_tok].text
+def _name_evidence(doc: Doc, m: M) -> NameEvidence:
+    start = m.name_start if m.name_start >= 0 else m.start_tok
+    return NameEvidence(doc[start : m.end_tok].text, len(m.name_key), m.start, m.label == PERSON)
 
 
 class SieveBackend:
@@ -54,69 +55,59 @@ class SieveBackend:
         scorer: Scorer | None = None,
         learned: bool = True,
         description_scorer: Scorer | None = None,
+        settings: CorefSettings = DEFAULT,
+        passes: tuple = PASSES,
     ) -> None:
         self.finder = MentionFinder(genders or GenderGuesser())
         # The shipped learned rankers unless scorers are given or learning is turned off
         # (then hand weights rank pronouns and the strict head-match rule links descriptions).
-        self.scorer: Scorer | None = scorer or (LinearRanker.load() if learned else None)
+        self.scorer: Scorer | None = scorer or (pronouns.shipped_ranker() if learned else None)
         self.description_scorer: Scorer | None = description_scorer or (
-            LinearRanker.load_descriptions() if learned else None
+            descriptions.shipped_ranker() if learned else None
         )
+        self.settings = settings
+        self.passes = passes
 
     def context(
-        self, doc: Doc, observer: Observer | None = None, description_observer: Observer | None = None
+        self,
+        doc: Doc,
+        observer: Observer | None = None,
+        description_observer: Observer | None = None,
+        quotes: QuoteIndex | None = None,
     ) -> Context:
-        quotes = QuoteIndex(find_quotes(doc.text))
+        quotes = quotes or QuoteIndex(find_quotes(doc.text))
         ms = self.finder.find(doc, quotes)
-        attribution = attribute_speakers(doc, quotes, ms)
+        # A speaker is named by the first mention outside quotes with that head token.
+        by_head: dict[int, int] = {}
+        for m in ms:
+            if m.quote == -1:
+                by_head.setdefault(m.head, m.idx)
+        attribution = attribute_speakers(doc, quotes, by_head.keys())
         ctx = Context(
             doc=doc,
             ms=ms,
             quotes=quotes,
-            speakers=attribution.speakers,
-            exchanges=attribution.exchanges,
+            speakers=[None if t is None else by_head[t] for t in attribution.speakers],
+            exchanges=[[(by_head[s], by_head[o]) for s, o in pairs] for pairs in attribution.exchanges],
             cl=Clusters(ms),
+            settings=self.settings,
         )
-        run_passes(ctx, self.scorer, observer, self.description_scorer, description_observer)
+        run_passes(ctx, self.scorer, observer, self.description_scorer, description_observer, self.passes)
         return ctx
 
     def analyse(self, doc: Doc, article_id: str) -> Analysis:
         ctx = self.context(doc)
         clusters = self._clusters(ctx, article_id)
-        return Analysis(clusters, self._quotes(ctx, clusters, article_id))
-
-    @staticmethod
-    def _quotes(ctx: Context, clusters: list[Cluster], article_id: str) -> list[Quote]:
-        cluster_at = {(m.start, m.end): c for c in clusters for m in c.mentions}
-        out = []
-        text = ctx.doc.text
-        for qi, region in enumerate(ctx.quotes.regions):
-            start, end = region.inner
-            while start < end and text[start] in " \n":
-                start += 1
-            while end > start and text[end - 1] in " \n,":
-                end -= 1
-            if start >= end:
-                continue
-            speaker_idx = ctx.speakers[qi]
-            speaker = cluster = None
-            if speaker_idx is not None:
-                m = ctx.ms[speaker_idx]
-                found = cluster_at.get((m.start, m.end))
-                cluster = found.id if found else None
-                speaker = (found.canonical if found and found.canonical else None) or m.text
-            line_start = text.rfind("\n", 0, region.start) + 1
-            before = text[line_start : region.start].strip()
-            partial = bool(before) and not before.endswith((":", ",")) and len(text[start:end].split()) <= 8
-            out.append(Quote(article_id, start, end, text[start:end], speaker, cluster, partial))
-        return out
+        speakers = [None if i is None else (ctx.ms[i].start, ctx.ms[i].end) for i in ctx.speakers]
+        quotes = build_quotes(doc.text, ctx.quotes, speakers, clusters, article_id)
+        return Analysis(clusters, quotes, ctx.quotes)
 
     @staticmethod
     def _clusters(ctx: Context, article_id: str) -> list[Cluster]:
         doc = ctx.doc
         out: list[Cluster] = []
         for group in ctx.cl.groups():
-            named = any(m.kind == "name" and m.name_key for m in group)
+            named = [m for m in group if m.kind == "name" and m.name_key]
             if len(group) < 2 and not named:
                 continue
             out.append(
@@ -129,11 +120,27 @@ class SieveBackend:
                         )  # type: ignore[arg-type]
                         for m in group
                     ],
-                    canonical=canonical_name(doc, group),
-                    type=ctx.cl.label(group[0].idx),
+                    canonical=canonical_name([_name_evidence(doc, m) for m in named]),
+                    type=cluster_type(
+                        [m.label for m in ctx.cl.mentions_of(group[0].idx)], ctx.cl.is_person(group[0].idx)
+                    ),
                 )
             )
         out.sort(key=lambda c: c.mentions[0].start)
         for i, c in enumerate(out):
             c.id = i
         return out
+
+
+BACKENDS = ("sieve", "fastcoref")
+
+
+def backend_named(name: str, learned: bool = True, passes: tuple = PASSES) -> CorefBackend:
+    """``sieve``: the embedded offline resolver (default). ``fastcoref``: optional neural model."""
+    if name == "sieve":
+        return SieveBackend(learned=learned, passes=passes)
+    if name == "fastcoref":
+        from storylens.coref.neural import FastcorefBackend  # optional: imported only when asked for
+
+        return FastcorefBackend()
+    raise ValueError(f"unknown coreference backend {name!r}; choose one of {', '.join(BACKENDS)}")

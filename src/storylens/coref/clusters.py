@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from storylens.coref.mentions import M
-
-_NONPERSON_LABELS = frozenset({"ORG", "GPE", "FAC", "LOC", "NORP", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"})
+from storylens.nlp.vocab import NONPERSON_LABELS, PERSON
 
 
 class Clusters:
@@ -55,7 +52,7 @@ class Clusters:
 
     def is_nonperson(self, i: int) -> bool:
         ms = self.mentions_of(i)
-        return any(m.label in _NONPERSON_LABELS for m in ms) and not any(m.label == "PERSON" for m in ms)
+        return any(m.label in NONPERSON_LABELS for m in ms) and not any(m.label == PERSON for m in ms)
 
     def roles(self, i: int) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
@@ -77,10 +74,3 @@ class Clusters:
 
     def groups(self) -> list[list[M]]:
         return [sorted((self.ms[j] for j in js), key=lambda m: m.start) for js in self.members.values()]
-
-    def label(self, i: int) -> str:
-        ms = self.mentions_of(i)
-        if self.is_person(i):
-            return "PERSON"
-        labels = Counter(m.label for m in ms if m.label)
-        return labels.most_common(1)[0][0] if labels else "OTHER"

@@ -17,20 +17,16 @@ mention, must agree in number and be compatible (gender, person/non-person).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
 from wordfreq import zipf_frequency
 
+from storylens.coref.context import Candidate, Context, Observer, Scorer
 from storylens.coref.mentions import M
-from storylens.coref.pronouns import Candidate, Observer, Scorer
+from storylens.coref.ranker import LinearRanker, default_model_path
+from storylens.nlp.vocab import QUANTITY_LABELS
 
-if TYPE_CHECKING:
-    from storylens.coref.sieve import Context
-
-# The most recent clusters with the same head a description is ranked against.
-MAX_CANDIDATES = 5
-_QUANTITY_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "CARDINAL", "QUANTITY", "ORDINAL"})
+MODEL_FILE = "description_ranker.json"
 
 FEATURES: tuple[str, ...] = (
     "bias",
@@ -55,6 +51,11 @@ FEATURES: tuple[str, ...] = (
     "cluster_anaphoric",  # the cluster has a name or a definite description
     "recency_rank",
 )
+
+
+def shipped_ranker() -> LinearRanker | None:
+    """The trained description ranker shipped in the package, or None (the strict rule applies)."""
+    return LinearRanker.load(default_model_path(MODEL_FILE), FEATURES)
 
 
 def link_descriptions(ctx: Context, scorer: Scorer | None = None, observer: Observer | None = None) -> None:
@@ -111,7 +112,7 @@ def candidates(ctx: Context, m: M, same_head: list[int]) -> list[Candidate]:
             continue
         last = max(ante, key=lambda a: a.start)
         out.append(Candidate(root, last, _features(ctx, m, ante, last, words, len(out))))
-        if len(out) == MAX_CANDIDATES:
+        if len(out) == ctx.settings.description_candidates:
             break
     return out
 
@@ -136,7 +137,7 @@ def _features(ctx: Context, m: M, ante: list[M], last: M, words: set[str], rank:
         "has_possessor": float(ctx.has_possessor(m)),
         "log_length": math.log1p(m.end_tok - m.start_tok),
         "label_match": float(bool(m.label) and any(a.label == m.label for a in ante)),
-        "quantity": float(head.ent_type_ in _QUANTITY_LABELS),
+        "quantity": float(head.ent_type_ in QUANTITY_LABELS),
         "head_propn": float(head.pos_ == "PROPN"),
         "context_similarity": _similarity(ctx, m, last),
         "cluster_anaphoric": float(any(a.definite or a.kind == "name" for a in ante)),

@@ -15,13 +15,12 @@ from storylens.coref.lexicon import (
     TITLES,
     PronounInfo,
 )
-from storylens.nlp.quotes import QuoteIndex
+from storylens.nlp.vocab import MISLABELLED_PEOPLE, NAME_LABELS
+from storylens.quotes.regions import QuoteIndex
 
-NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "FAC", "LOC", "NORP", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 _TITLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 # Labels the small English model often gives to people's names.
-_MISLABELLED = ("ORG", "GPE", "FAC", "PRODUCT", "LOC", "WORK_OF_ART", "NORP")
 
 
 @dataclass(slots=True)
@@ -203,8 +202,8 @@ class MentionFinder:
                 start = _extend_titles(doc, start, end, persons)
             key, role, mods, name_start = _name_key(list(doc[start:ent_start]), list(doc[ent_start:end]))
             label = ent.label_
-            gender = self.genders.for_name(key, role) if label in ("PERSON", *_MISLABELLED) else "u"
-            if label in _MISLABELLED and gender != "u" and len(key) >= 2:
+            gender = self.genders.for_name(key, role) if label in ("PERSON", *MISLABELLED_PEOPLE) else "u"
+            if label in MISLABELLED_PEOPLE and gender != "u" and len(key) >= 2:
                 label = "PERSON"  # `Gary Suter` tagged ORG: a known first name outvotes the tagger
             if label != "PERSON":
                 gender = "u"

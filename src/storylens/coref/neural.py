@@ -12,8 +12,10 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from storylens.coref.backend import Analysis, SieveBackend
+from storylens.coref.naming import NameEvidence, canonical_name, cluster_type
 from storylens.errors import ModelMissingError
 from storylens.model import Cluster, Mention, Quote
+from storylens.nlp.vocab import PERSON
 
 DEFAULT_MODEL = "biu-nlp/f-coref"
 
@@ -38,16 +40,17 @@ def clusters_from_spans(doc: Doc, spans: list[list[tuple[int, int]]], article_id
             Mention(article_id, s, e, doc.text[s:e], _kind(doc, s, e))  # type: ignore[arg-type]
             for s, e in sorted(group)
         ]
-        names = [m for m in mentions if m.kind == "name"]
-        canonical = max((m.text for m in names), key=len) if names else None
-        labels = []
-        for m in names:
+        evidence, labels = [], []
+        for m in mentions:
+            if m.kind != "name":
+                continue
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
-            if span is not None and span.root.ent_type_:
-                labels.append(span.root.ent_type_)
+            label = span.root.ent_type_ if span is not None else ""
+            labels.append(label)
+            evidence.append(NameEvidence(m.text, len(m.text.split()), m.start, label == PERSON))
         pronouns = {m.text.lower() for m in mentions if m.kind == "pronoun"}
-        person = "PERSON" in labels or bool(pronouns & {"he", "him", "his", "she", "her", "hers"})
-        ctype = "PERSON" if person else (max(set(labels), key=labels.count) if labels else "OTHER")
+        person = PERSON in labels or bool(pronouns & {"he", "him", "his", "she", "her", "hers"})
+        canonical, ctype = canonical_name(evidence), cluster_type(labels, person)
         out.append(Cluster(len(out), article_id, mentions, canonical, ctype))
     return out
 
@@ -76,8 +79,8 @@ class FastcorefBackend:
     def analyse(self, doc: Doc, article_id: str) -> Analysis:
         prediction = self._model.predict(texts=[doc.text])[0]
         clusters = clusters_from_spans(doc, prediction.get_clusters(as_strings=False), article_id)
+        embedded = self._quotes.analyse(doc, article_id)
         quotes: list[Quote] = [
-            Quote(q.article_id, q.start, q.end, q.text, q.speaker, None, q.partial)
-            for q in self._quotes.analyse(doc, article_id).quotes
+            Quote(q.article_id, q.start, q.end, q.text, q.speaker, None, q.partial) for q in embedded.quotes
         ]
-        return Analysis(clusters, quotes)
+        return Analysis(clusters, quotes, embedded.quote_index)

@@ -11,24 +11,17 @@ back to hand-set weights when no trained model ships.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
-from storylens.coref.lexicon import SPEECH_VERBS
+from storylens.coref.context import Candidate, Context, Observer, Scorer
 from storylens.coref.mentions import M
+from storylens.coref.ranker import LinearRanker, default_model_path
+from storylens.nlp.vocab import NEVER_PEOPLE, SPEECH_VERBS, SUBJECT_DEPS
 
-if TYPE_CHECKING:
-    from storylens.coref.sieve import Context
-
-WINDOW_SENTENCES = 6
-_SUBJ = ("nsubj", "nsubjpass")
+MODEL_FILE = "pronoun_ranker.json"
 _CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "conj", "parataxis"})
 _ROLES = ("nsubj", "dobj", "pobj", "poss", "attr", "appos")
-# Entity labels the tagger does not confuse with people's names.
-_NEVER_PEOPLE = frozenset({"NORP", "EVENT", "LAW", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"})
 
 FEATURES: tuple[str, ...] = (
     "bias",
@@ -93,21 +86,13 @@ HAND_WEIGHTS: dict[str, float] = {
 }
 
 
-@dataclass(slots=True)
-class Candidate:
-    root: int
-    mention: M
-    features: list[float]
+# The hand weights as a ranker, so every scorer is a LinearRanker.
+hand_scorer = LinearRanker(HAND_WEIGHTS, meta={"source": "hand weights"}, features=FEATURES)
 
 
-Scorer = Callable[[list[list[float]]], list[float]]
-# Called with each pronoun and its candidates before the choice; used to collect training data.
-Observer = Callable[["Context", M, list[Candidate]], None]
-
-
-def hand_scorer(rows: list[list[float]]) -> list[float]:
-    w = [HAND_WEIGHTS.get(name, 0.0) for name in FEATURES]
-    return [sum(a * b for a, b in zip(w, row, strict=True)) for row in rows]
+def shipped_ranker() -> LinearRanker | None:
+    """The trained pronoun ranker shipped in the package, or None (hand weights apply)."""
+    return LinearRanker.load(default_model_path(MODEL_FILE), FEATURES)
 
 
 def resolve_pronouns(
@@ -183,9 +168,9 @@ def _controller(pverb: Token) -> int | None:
     verb = pverb.head if pverb.dep_ == "ccomp" else None
     if verb is None or verb.tag_ != "VBG" or verb.lemma_.lower() not in SPEECH_VERBS:
         return None
-    if any(c.dep_ in _SUBJ for c in verb.children):
+    if any(c.dep_ in SUBJECT_DEPS for c in verb.children):
         return None
-    subj = next((c for c in verb.head.children if c.dep_ in _SUBJ), None)
+    subj = next((c for c in verb.head.children if c.dep_ in SUBJECT_DEPS), None)
     return subj.i if subj is not None else None
 
 
@@ -198,7 +183,7 @@ def _predicate_role(tok: Token) -> str | None:
 
 
 def _role(dep: str) -> str:
-    return "nsubj" if dep in _SUBJ else dep
+    return "nsubj" if dep in SUBJECT_DEPS else dep
 
 
 def candidates_for(ctx: Context, p: M, speaker_idx: set[int], salience: dict[int, int]) -> list[Candidate]:
@@ -222,7 +207,7 @@ def candidates_for(ctx: Context, p: M, speaker_idx: set[int], salience: dict[int
     out: list[Candidate] = []
     persons_between: dict[int, int] = {}
     for m in reversed(ctx.ms[: p.idx]):
-        if m.sent < p.sent - WINDOW_SENTENCES:
+        if m.sent < p.sent - ctx.settings.pronoun_window_sentences:
             break
         if m.start >= p.start or (m.end > p.start and m.start <= p.start):
             continue
@@ -235,7 +220,7 @@ def candidates_for(ctx: Context, p: M, speaker_idx: set[int], salience: dict[int
             continue
         genders = ctx.cl.genders(root)
         mtok = doc[m.head]
-        same_clause_subj = mtok.dep_ in _SUBJ and mtok.head.i == pverb.i
+        same_clause_subj = mtok.dep_ in SUBJECT_DEPS and mtok.head.i == pverb.i
         if info.reflexive and not same_clause_subj:
             continue
         if same_clause_subj and not info.possessive and not info.reflexive:
@@ -253,7 +238,7 @@ def candidates_for(ctx: Context, p: M, speaker_idx: set[int], salience: dict[int
             f"cand_{role}": 1.0,
             f"pron_{prole}": 1.0,
             "same_role": float(role == prole),
-            "cand_main_subject": float(dist > 0 and mtok.dep_ in _SUBJ and mtok.head.dep_ == "ROOT"),
+            "cand_main_subject": float(dist > 0 and mtok.dep_ in SUBJECT_DEPS and mtok.head.dep_ == "ROOT"),
             "lca_depth": float(_lca_depth(ptok, mtok)) if dist == 0 else 0.0,
             # Hobbs: the pronoun's own clause is searched first (`while Putin did prefer
             # Trump, he did not ...`: Putin sits in a clause hanging from he's verb).
@@ -313,7 +298,7 @@ def _eligible(ctx: Context, root: int, m: M, gender: str) -> bool:
         return False
     if not ctx.cl.is_person(root):
         names = [x for x in ctx.cl.mentions_of(root) if x.kind == "name"]
-        if not names or any(x.label in _NEVER_PEOPLE for x in names):
+        if not names or any(x.label in NEVER_PEOPLE for x in names):
             return False
     genders = ctx.cl.genders(root)
     return not genders or genders == {gender}
@@ -324,7 +309,7 @@ def _cataphoric_subject(ctx: Context, p: M) -> M | None:
     the main clause may point forward to that clause's subject."""
     ptok = ctx.doc[p.head]
     root = ptok.sent.root
-    subj = next((c for c in root.children if c.dep_ in _SUBJ and c.i > ptok.i), None)
+    subj = next((c for c in root.children if c.dep_ in SUBJECT_DEPS and c.i > ptok.i), None)
     if subj is None:
         return None
     fronted = next((c for c in root.children if c.i < subj.i and c.left_edge.i <= ptok.i <= c.right_edge.i), None)

@@ -16,13 +16,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from storylens.coref import descriptions, pronouns
 
-MODEL_FILE = "pronoun_ranker.json"
-DESCRIPTION_MODEL_FILE = "description_ranker.json"
-
-
-def default_model_path(name: str = MODEL_FILE) -> Path:
+def default_model_path(name: str) -> Path:
+    """Where the package keeps the model file ``name``."""
     return Path(str(files("storylens.coref") / "models" / name))
 
 
@@ -30,7 +26,7 @@ def default_model_path(name: str = MODEL_FILE) -> Path:
 class LinearRanker:
     weights: dict[str, float]
     meta: dict[str, Any] = field(default_factory=dict)
-    features: tuple[str, ...] = pronouns.FEATURES
+    features: tuple[str, ...] = ()
     _w: list[float] = field(init=False, repr=False, default_factory=list)
 
     def __post_init__(self) -> None:
@@ -45,15 +41,10 @@ class LinearRanker:
         path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, path: Path | None = None, features: tuple[str, ...] = pronouns.FEATURES) -> LinearRanker | None:
-        """The shipped ranker, or None when there is none (the rules apply)."""
-        path = path or default_model_path()
+    def load(cls, path: Path, features: tuple[str, ...]) -> LinearRanker | None:
+        """The ranker saved at ``path``, or None when there is none (the rules apply)."""
         if not path.exists():
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
         weights = {k: float(v) for k, v in data["weights"].items()}
         return cls(weights=weights, meta=data.get("meta", {}), features=features)
-
-    @classmethod
-    def load_descriptions(cls, path: Path | None = None) -> LinearRanker | None:
-        return cls.load(path or default_model_path(DESCRIPTION_MODEL_FILE), descriptions.FEATURES)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 
 from storylens.coref.lexicon import DETERMINERS_DEFINITE, PRONOUNS
+from storylens.coref.settings import DEFAULT, CorefSettings
 from storylens.model import Cluster, Edit, Mention
-from storylens.nlp.quotes import QuoteIndex, find_quotes
+from storylens.quotes.regions import QuoteIndex
 
-MAX_DESCRIPTION_WORDS = 5
 _SENTENCE_START = re.compile(r"(?:^|[.!?…][”’\"')\]]*\s+|\n\s*|[“\"‘(\[]\s*)$")
 
 
@@ -40,9 +40,9 @@ def _renderable_pronoun(m: Mention, in_quote: bool) -> bool:
     return info.person == 1 and info.number == "sg" and in_quote
 
 
-def _short_description(m: Mention, names: list[Mention], text: str) -> bool:
+def _short_description(m: Mention, names: list[Mention], text: str, max_words: int) -> bool:
     words = m.text.split()
-    if not words or len(words) > MAX_DESCRIPTION_WORDS or words[0].lower() not in DETERMINERS_DEFINITE:
+    if not words or len(words) > max_words or words[0].lower() not in DETERMINERS_DEFINITE:
         return False
     # A description standing next to the name (`the other candidate, Donald Trump`) stays.
     for n in names:
@@ -53,11 +53,14 @@ def _short_description(m: Mention, names: list[Mention], text: str) -> bool:
 
 
 def render_edits(
-    text: str, clusters: list[Cluster], tags: dict[int, str] | None = None, quotes: QuoteIndex | None = None
+    text: str,
+    clusters: list[Cluster],
+    quotes: QuoteIndex,
+    tags: dict[int, str] | None = None,
+    settings: CorefSettings = DEFAULT,
 ) -> list[Edit]:
     """Edits that resolve ``clusters`` in ``text``; ``tags`` maps a pronoun's start to its PTB tag."""
     tags = tags or {}
-    quotes = quotes or QuoteIndex(find_quotes(text))
     apos = _apostrophe(text)
     edits: list[Edit] = []
     for cluster in clusters:
@@ -72,7 +75,7 @@ def render_edits(
                     continue
                 possessive = _possessive_pronoun(m, tags.get(m.start))
             elif m.kind == "nominal":
-                if not _short_description(m, names, text) or m.text == name:
+                if not _short_description(m, names, text, settings.max_rendered_description_words) or m.text == name:
                     continue
                 possessive = False
             else:

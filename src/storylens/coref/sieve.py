@@ -8,57 +8,13 @@ names, roles and genders. ``PASSES`` lists them in order.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from spacy.tokens import Doc
-
-from storylens.coref.clusters import Clusters
+from storylens.coref.context import Context, Observer, Scorer
 from storylens.coref.descriptions import link_descriptions
-from storylens.coref.lexicon import SPEECH_VERBS
 from storylens.coref.mentions import M
-from storylens.coref.pronouns import Observer, Scorer, resolve_pronouns
+from storylens.coref.pronouns import resolve_pronouns
 from storylens.coref.things import resolve_things
-from storylens.nlp.quotes import QuoteIndex
-
-LEAD_WINDOW_SENTENCES = 4
-_STOP = frozenset({"the", "a", "an", "this", "that", "these", "those", "said", "'s", "’s", "of"})
-
-
-@dataclass(slots=True)
-class Context:
-    doc: Doc
-    ms: list[M]
-    quotes: QuoteIndex
-    speakers: list[int | None]
-    exchanges: list[list[tuple[int, int]]]
-    cl: Clusters
-
-    def addressee(self, quote: int) -> int | None:
-        """The cluster the quote's speaker is talking to, if an exchange names one."""
-        speaker = self.speakers[quote]
-        if speaker is None:
-            return None
-        for subj, obj in self.exchanges[quote]:
-            if self.cl.same(subj, speaker):
-                return self.cl.find(obj)
-            if self.cl.same(obj, speaker):
-                return self.cl.find(subj)
-        return None
-
-    def first_mention(self, m: M) -> M:
-        return min(self.cl.mentions_of(m.idx), key=lambda x: x.start)
-
-    def has_possessor(self, m: M) -> bool:
-        return any(c.dep_ == "poss" for c in self.doc[m.head].children)
-
-    def content_words(self, m: M) -> set[str]:
-        return {t.lower_ for t in self.doc[m.start_tok : m.end_tok] if not t.is_punct and t.lower_ not in _STOP}
-
-    def by_head(self) -> dict[int, list[M]]:
-        out: dict[int, list[M]] = {}
-        for m in self.ms:
-            out.setdefault(m.head, []).append(m)
-        return out
+from storylens.nlp.vocab import ALIAS_LABELS, PERSON, SPEECH_VERBS, SUBJECT_DEPS
 
 
 def exact_name_match(ctx: Context) -> None:
@@ -74,9 +30,9 @@ def exact_name_match(ctx: Context) -> None:
 
 def name_alias_match(ctx: Context) -> None:
     """`Putin`, `President Putin` and `Vladimir Putin`; `Hillary` and `Hillary Clinton`."""
-    full = [m for m in ctx.ms if m.kind == "name" and m.label == "PERSON" and len(m.name_key) >= 2]
+    full = [m for m in ctx.ms if m.kind == "name" and m.label == PERSON and len(m.name_key) >= 2]
     for m in ctx.ms:
-        if m.kind != "name" or not m.name_key or m.label not in ("PERSON", "ORG", "GPE", "NORP", ""):
+        if m.kind != "name" or not m.name_key or m.label not in ALIAS_LABELS:
             continue
         key = m.name_key
         targets: dict[int, M] = {}
@@ -102,7 +58,7 @@ def acronym_match(ctx: Context) -> None:
     Organization`: an all-capitals word spelled by a name's initials."""
     initials: dict[str, int] = {}
     for m in ctx.ms:
-        if m.kind != "name" or m.label == "PERSON":
+        if m.kind != "name" or m.label == PERSON:
             continue
         words = [t.text for t in ctx.doc[m.start_tok : m.end_tok] if t.is_alpha]
         if len(words) == 1 and words[0].isupper() and 2 <= len(words[0]) <= 6:
@@ -142,7 +98,7 @@ def predicate_roles(ctx: Context) -> None:
             continue
         subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
         m = _largest(heads.get(subj.i, [])) if subj is not None else None
-        if m is not None and m.kind == "name" and m.label == "PERSON":
+        if m is not None and m.kind == "name" and m.label == PERSON:
             ctx.cl.learn_role(m.idx, tok.lemma_.lower())
 
 
@@ -162,12 +118,12 @@ def lead_role_introduction(ctx: Context) -> None:
     ]
     speakers = _speaking_mentions(ctx)
     for lead in leads:
-        if len(ctx.cl.mentions_of(lead.idx)) > 1 or ctx.doc[lead.head].dep_ not in ("nsubj", "nsubjpass"):
+        if len(ctx.cl.mentions_of(lead.idx)) > 1 or ctx.doc[lead.head].dep_ not in SUBJECT_DEPS:
             continue
         for m in ctx.ms:
-            if m.start <= lead.end or m.kind != "name" or m.label != "PERSON" or ctx.first_mention(m) is not m:
+            if m.start <= lead.end or m.kind != "name" or m.label != PERSON or ctx.first_mention(m) is not m:
                 continue
-            if m.sent > lead.sent + LEAD_WINDOW_SENTENCES:
+            if m.sent > lead.sent + ctx.settings.lead_window_sentences:
                 break
             roles = ctx.cl.roles(m.idx)
             if m.idx not in speakers or (roles and lead.role not in roles):
@@ -181,7 +137,7 @@ def lead_role_introduction(ctx: Context) -> None:
 
 def role_descriptions(ctx: Context) -> None:
     """`the Russian ambassador`, `the spokesman`: a role this article gave one named person."""
-    named = {ctx.cl.find(m.idx) for m in ctx.ms if m.kind == "name" and m.label == "PERSON"}
+    named = {ctx.cl.find(m.idx) for m in ctx.ms if m.kind == "name" and m.label == PERSON}
     for d in ctx.ms:
         if d.kind != "nominal" or not d.animate or d.has_name_inside or d.number != "sg":
             continue
@@ -254,17 +210,31 @@ PASSES: tuple[Callable[[Context], None], ...] = (
 )
 
 
+PASSES_BY_NAME: dict[str, Callable[[Context], None]] = {p.__name__: p for p in PASSES}
+
+
+def passes_named(names: list[str] | tuple[str, ...] | None) -> tuple[Callable[[Context], None], ...]:
+    """The passes called ``names``, in ``PASSES`` order (all of them for None)."""
+    if names is None:
+        return PASSES
+    unknown = sorted(set(names) - set(PASSES_BY_NAME))
+    if unknown:
+        raise ValueError(f"unknown coreference pass(es) {', '.join(unknown)}; known: {', '.join(PASSES_BY_NAME)}")
+    return tuple(p for p in PASSES if p.__name__ in names)
+
+
 def run_passes(
     ctx: Context,
     scorer: Scorer | None = None,
     observer: Observer | None = None,
     description_scorer: Scorer | None = None,
     description_observer: Observer | None = None,
+    passes: tuple[Callable[[Context], None], ...] = PASSES,
 ) -> None:
     """The clustering passes in order, definite descriptions (ranked by
     ``description_scorer``, else the strict head-match rule), then pronouns
     (ranked by ``scorer``)."""
-    for p in PASSES:
+    for p in passes:
         p(ctx)
     link_descriptions(ctx, description_scorer, description_observer)
     resolve_pronouns(ctx, scorer, observer=observer)
@@ -288,7 +258,7 @@ def _speaking_mentions(ctx: Context) -> set[int]:
     out = {s for s in ctx.speakers if s is not None}
     heads = ctx.by_head()
     for tok in ctx.doc:
-        if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.lemma_.lower() in SPEECH_VERBS:
+        if tok.dep_ in SUBJECT_DEPS and tok.head.lemma_.lower() in SPEECH_VERBS:
             for m in heads.get(tok.i, []):
                 out.add(m.idx)
     return out

@@ -9,19 +9,14 @@ after Hobbs (1978) and the salience weights of Lappin and Leass (1994).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from spacy.tokens import Token
 
+from storylens.coref.context import Context
 from storylens.coref.mentions import M
+from storylens.nlp.vocab import SUBJECT_DEPS
 
-if TYPE_CHECKING:
-    from storylens.coref.sieve import Context
-
-WINDOW_SENTENCES = 1
 # Salience of the candidate's grammatical role (Lappin and Leass's weights, scaled).
 ROLE_WEIGHT = {"nsubj": 3.0, "nsubjpass": 3.0, "dobj": 2.0, "attr": 1.5, "pobj": 1.0, "poss": 1.0, "appos": 1.0}
-SENTENCE_PENALTY = 2.5
 _CLAUSAL = frozenset({"ccomp", "xcomp", "csubj", "advcl"})
 _WEATHER = frozenset({"rain", "snow", "seem", "appear", "happen", "take"})
 
@@ -30,7 +25,7 @@ def pleonastic(tok: Token) -> bool:
     """`it is likely that`, `it was decided to`, `it seems`, `it rains`."""
     if tok.dep_ == "expl":
         return True
-    if tok.dep_ not in ("nsubj", "nsubjpass"):
+    if tok.dep_ not in SUBJECT_DEPS:
         return False
     verb = tok.head
     if verb.lemma_.lower() in _WEATHER:
@@ -52,6 +47,7 @@ def _agrees(ctx: Context, p: M, m: M) -> bool:
 
 def resolve_things(ctx: Context) -> None:
     doc = ctx.doc
+    cfg = ctx.settings
     for p in ctx.ms:
         info = p.pron
         if info is None or info.person != 3 or info.gender not in ("n", "u") or info.reflexive:
@@ -63,7 +59,7 @@ def resolve_things(ctx: Context) -> None:
             continue
         best: tuple[float, int] | None = None
         for m in reversed(ctx.ms[: p.idx]):
-            if m.sent < p.sent - WINDOW_SENTENCES:
+            if m.sent < p.sent - cfg.thing_window_sentences:
                 break
             if m.ext_start <= p.start < m.ext_end or m.end > p.start:
                 continue  # i-within-i: `the company and its chief`
@@ -72,10 +68,12 @@ def resolve_things(ctx: Context) -> None:
             if (m.quote == -1) != (p.quote == -1) or not _agrees(ctx, p, m):
                 continue
             mtok = doc[m.head]
-            if mtok.head.i == ptok.head.i and mtok.dep_ in ("nsubj", "nsubjpass") and not info.possessive:
+            if mtok.head.i == ptok.head.i and mtok.dep_ in SUBJECT_DEPS and not info.possessive:
                 continue  # binding: `the firm sued it`
-            score = ROLE_WEIGHT.get(mtok.dep_, 0.0) - SENTENCE_PENALTY * (p.sent - m.sent)
-            score += 0.5 * (m.pron is not None) + 0.3 * min(len(ctx.cl.mentions_of(m.idx)), 4)
+            score = ROLE_WEIGHT.get(mtok.dep_, 0.0) - cfg.thing_sentence_penalty * (p.sent - m.sent)
+            score += cfg.thing_pronoun_bonus * (m.pron is not None) + cfg.thing_cluster_bonus * min(
+                len(ctx.cl.mentions_of(m.idx)), cfg.thing_cluster_cap
+            )
             if best is None or score > best[0]:
                 best = (score, m.idx)
         if best is not None:

@@ -1,5 +1,1 @@
-"""Run a stage over many articles: in this process, in worker processes, or on Ray."""
-
-from storylens.engine.local import Outcome, load_many, resolve_paths
-
-__all__ = ["Outcome", "load_many", "resolve_paths"]
+"""Runs stages over many articles: in this process or in local worker processes."""

@@ -1,94 +1,85 @@
-"""Batch resolve on one machine: one pipeline per process, ``nlp.pipe`` per batch.
-
-One bad article never sinks a batch: each failure becomes an ``Outcome`` with
-an error message and the rest go on.
+"""Resolve many articles on one machine: in this process, or in worker processes
+that each load the pipeline once. One bad article never sinks a batch: each
+failure becomes an ``Outcome`` with an error, and the rest go on.
 """
 
 from __future__ import annotations
 
+import ctypes
+import math
+import signal
+import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from storylens.clean import load_article
-from storylens.coref import Resolver, backend_named
-from storylens.errors import StorylensError
+from storylens.coref.backend import backend_named
+from storylens.coref.resolver import Resolver
 from storylens.model import Article, Resolution
+
+# Below this many articles per worker, starting a worker (about 2 s to load the
+# pipeline on this machine) costs more than it saves: run in this process.
+MIN_ARTICLES_PER_WORKER = 24
 
 
 @dataclass(slots=True)
 class Outcome:
     source: str
+    article_id: str | None = None
     resolution: Resolution | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
 
 
-def load_many(paths: Sequence[str | Path]) -> tuple[list[Article], list[Outcome]]:
-    """Load and clean every file; failures come back as outcomes, not exceptions."""
-    articles: list[Article] = []
-    failed: list[Outcome] = []
-    seen: dict[str, str] = {}
-    for p in paths:
-        try:
-            article = load_article(p)
-        except StorylensError as err:
-            failed.append(Outcome(str(p), error=str(err)))
-            continue
-        if article.text in seen:
-            failed.append(Outcome(str(p), error=f"{p}: duplicate of {seen[article.text]}; skipped"))
-            continue
-        seen[article.text] = str(p)
-        articles.append(article)
-    return articles, failed
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when its parent dies (even by kill -9)."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def _worker_resolver(backend: str) -> Resolver:
-    global _WORKER_RESOLVER
-    if _WORKER_RESOLVER is None:
-        _WORKER_RESOLVER = Resolver(backend=backend_named(backend))
-    return _WORKER_RESOLVER
-
-
-def _resolve_batch(
-    articles: list[Article], batch_size: int, resolver: Resolver | None = None, backend: str = "sieve"
-) -> list[Outcome]:
-    resolver = resolver or _worker_resolver(backend)
-    out: list[Outcome] = []
-    docs = resolver.nlp.pipe((a.text for a in articles), batch_size=batch_size)
-    for article, doc in zip(articles, docs, strict=True):
-        source = article.source_path or article.id
-        try:
-            out.append(Outcome(source, resolver.resolve_doc(article, doc), warnings=article.warnings))
-        except Exception as err:
-            out.append(Outcome(source, error=f"{source}: resolve failed: {type(err).__name__}: {err}"))
-    return out
-
-
-# A worker process builds its resolver on first use and keeps it, so the
-# pipeline loads once per process, not once per batch.
 _WORKER_RESOLVER: Resolver | None = None
 
 
-def resolve_paths(
-    paths: Sequence[str | Path],
+def _init_worker(backend: str) -> None:
+    """Runs once per worker: loads the pipeline before the first batch arrives."""
+    global _WORKER_RESOLVER
+    _die_with_parent()
+    _WORKER_RESOLVER = Resolver(backend=backend_named(backend))
+
+
+def _resolve_chunk(articles: list[Article], batch_size: int) -> list[Outcome]:
+    assert _WORKER_RESOLVER is not None, "worker not initialised"
+    return list(_outcomes(_WORKER_RESOLVER, articles, batch_size))
+
+
+def _outcomes(resolver: Resolver, articles: Sequence[Article], batch_size: int) -> Iterator[Outcome]:
+    for parsed in resolver.parse(articles, batch_size):
+        a = parsed.article
+        yield Outcome(a.source_path or a.id, a.id, parsed.resolution, parsed.error, list(a.warnings))
+
+
+def plan_workers(requested: int, n_articles: int) -> int:
+    """The workers worth starting for ``n_articles``: at most ``requested``."""
+    return max(1, min(requested, n_articles // MIN_ARTICLES_PER_WORKER))
+
+
+def resolve_articles(
+    articles: Sequence[Article],
     workers: int = 1,
     batch_size: int = 16,
     resolver: Resolver | None = None,
     backend: str = "sieve",
 ) -> Iterator[Outcome]:
-    articles, failed = load_many(paths)
-    yield from failed
+    """Outcomes in input order. Work is cut into chunks several times smaller than
+    an even share, so a worker that drew long articles does not hold up the end."""
     if not articles:
         return
-    chunks = [articles[i : i + batch_size] for i in range(0, len(articles), batch_size)]
-    if workers <= 1 or len(chunks) == 1:
-        resolver = resolver or Resolver(backend=backend_named(backend))
-        for chunk in chunks:
-            yield from _resolve_batch(chunk, batch_size, resolver)
+    if workers <= 1:
+        yield from _outcomes(resolver or Resolver(backend=backend_named(backend)), articles, batch_size)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        n = len(chunks)
-        for batch in pool.map(_resolve_batch, chunks, [batch_size] * n, [None] * n, [backend] * n):
+    size = max(1, min(batch_size, math.ceil(len(articles) / (workers * 4))))
+    chunks = [list(articles[i : i + size]) for i in range(0, len(articles), size)]
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(backend,)) as pool:
+        for batch in pool.map(_resolve_chunk, chunks, [batch_size] * len(chunks)):
             yield from batch

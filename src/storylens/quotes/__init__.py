@@ -1,1 +1,3 @@
-"""Placeholder package; see docs/architecture.md for what lands here."""
+"""Stage 4: direct quotes. ``regions`` finds them by their marks, ``speakers`` names
+who speaks each, ``extract`` turns both into ``Quote`` records, and ``component``
+puts them on a spaCy Doc. Grouping quotes across outlets lives in ``align``."""

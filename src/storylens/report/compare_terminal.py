@@ -8,6 +8,7 @@ from rich.text import Text
 
 from storylens.align.compare import Comparison
 from storylens.align.entities import entity_labels
+from storylens.report.terminal import plain
 
 MAX_ROWS = 12
 
@@ -26,7 +27,7 @@ def summary(cmp: Comparison) -> Group:
     t.add_column("claim")
     for g in shared[:MAX_ROWS]:
         outlets = "all" if len(g.articles) == len(cmp.articles) else ", ".join(outlet_of[a] for a in g.articles)
-        t.add_row(outlets, _short(g.text))
+        t.add_row(plain(outlets), plain(_short(g.text)))
     if not shared:
         t.add_row("—", "no claim was matched across outlets")
     parts.append(t)
@@ -38,7 +39,7 @@ def summary(cmp: Comparison) -> Group:
     for a in cmp.articles:
         only = "\n".join(f"• {_short(g.text, 90)}" for g in cmp.unique_claims(a.id)[:6])
         omitted = "\n".join(f"• {_short(g.text, 60)}" for g in cmp.omitted_claims(a.id)[:4])
-        t.add_row(outlet_of[a.id], only or "—", omitted or "—")
+        t.add_row(plain(outlet_of[a.id]), plain(only or "—"), plain(omitted or "—"))
     parts.append(t)
 
     t = Table(title="Quotes across outlets")
@@ -50,26 +51,28 @@ def summary(cmp: Comparison) -> Group:
         style = {"verbatim": "green", "variant": "yellow", "single": "dim"}[g.status]
         longest = max(g.segments, key=lambda s: len(s.text))
         outlets = ", ".join(sorted({outlet_of[a] for a in g.articles}))
-        t.add_row(Text(g.status, style=style), g.speaker or "?", outlets, _short(longest.text, 80))
+        t.add_row(Text(g.status, style=style), plain(g.speaker or "?"), plain(outlets), plain(_short(longest.text, 80)))
     parts.append(t)
 
     t = Table(title="How each outlet names the main people")
     t.add_column("entity", style="bold")
     for a in cmp.articles:
-        t.add_column(outlet_of[a.id])
+        t.add_column(plain(outlet_of[a.id]))
     for e in [e for e in cmp.entities if e.type == "PERSON"][:8]:
         labels = entity_labels(e, outlet_of)
         cells = []
         for a in cmp.articles:
-            ls = [f"{x['text']} ×{x['count']}" for x in labels.get(outlet_of[a.id], []) if x["text"][:1].isupper()]
+            ls = [f"{x['text']} ×{x['count']}" for x in labels.get(outlet_of[a.id], []) if x["kind"] != "pronoun"]
             cells.append("\n".join(ls[:4]) or "—")
-        t.add_row(e.canonical, *cells)
+        t.add_row(plain(e.canonical), *(plain(c) for c in cells))
     parts.append(t)
 
-    t = Table(title="Framing: words each outlet uses that the others do not")
+    t = Table(
+        title="Framing: words each outlet uses more than the others do (weighted log-odds, quotes and names left out)"
+    )
     t.add_column("outlet", style="bold")
     t.add_column("terms")
     for outlet, terms in cmp.framing.items():
-        t.add_row(outlet, ", ".join(x["term"] for x in terms) or "—")
+        t.add_row(plain(outlet), plain(", ".join(x["term"] for x in terms) or "—"))
     parts.append(t)
     return Group(*parts)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from storylens.align.compare import Comparison
+from storylens.report.jsonout import comparison_json
 
 TEMPLATE = "compare.html.j2"
 
 
 def render_html(cmp: Comparison, title: str | None = None) -> str:
-    data = cmp.to_json()
+    data = comparison_json(cmp)
     people = [e for e in data["entities"] if e["type"] == "PERSON"]
     rendered = []
     for a in cmp.articles:

@@ -1,25 +1,119 @@
-"""The stable JSON shapes other tools read (see docs/json.md)."""
+"""Every JSON shape storylens prints, built here and nowhere else (see docs/json.md).
+
+``tests/test_json_shapes.py`` checks these against the examples in docs/json.md.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from storylens.model import Article
+from storylens.align.compare import Comparison
+from storylens.align.entities import entity_labels
+from storylens.align.quote_groups import word_diff
+from storylens.model import Article, Cluster, Edit, Mention, Resolution
+
+
+def edit_json(e: Edit) -> dict[str, Any]:
+    return {"start": e.start, "end": e.end, "original": e.original, "replacement": e.replacement}
+
+
+def mention_json(m: Mention) -> dict[str, Any]:
+    out: dict[str, Any] = {"start": m.start, "end": m.end, "text": m.text, "kind": m.kind}
+    if m.extent != (m.start, m.end):
+        out["extent"] = list(m.extent)
+    return out
+
+
+def cluster_json(c: Cluster) -> dict[str, Any]:
+    return {"id": c.id, "canonical": c.canonical, "type": c.type, "mentions": [mention_json(m) for m in c.mentions]}
+
+
+def resolution_json(res: Resolution) -> dict[str, Any]:
+    """`storylens resolve --json`."""
+    return {
+        "article": res.article.id,
+        "text": res.article.text,
+        "resolved": res.resolved,
+        "clusters": [cluster_json(c) for c in res.clusters],
+        "edits": [edit_json(e) for e in res.edits],
+    }
 
 
 def clean_json(article: Article) -> dict[str, Any]:
+    """`storylens clean --json`."""
     return {
         "article": article.id,
         "title": article.title,
         "text": article.text,
-        "removed": [
-            {"start": e.start, "end": e.end, "rule": e.rule, "original": e.original, "replacement": e.replacement}
-            for e in article.cleaning
-        ],
+        "removed": [{**edit_json(e), "rule": e.rule} for e in article.cleaning],
         "warnings": article.warnings,
     }
 
 
-def dumps(obj: Any) -> str:
+def comparison_json(cmp: Comparison) -> dict[str, Any]:
+    """`storylens compare --json`."""
+    outlet_of = cmp.outlet_of
+    quotes = []
+    for g in cmp.quotes:
+        longest = max(g.segments, key=lambda s: len(s.text))
+        quotes.append(
+            {
+                "id": g.id,
+                "speaker": g.speaker,
+                "status": g.status,
+                "outlets": sorted({outlet_of[a] for a in g.articles}),
+                "occurrences": [
+                    {
+                        "article": s.article_id,
+                        "outlet": outlet_of[s.article_id],
+                        "start": s.start,
+                        "end": s.end,
+                        "text": s.text,
+                        "diff": word_diff(longest.text, s.text) if s is not longest else [],
+                    }
+                    for s in g.segments
+                ],
+            }
+        )
+    return {
+        "articles": [
+            {
+                "id": a.id,
+                "outlet": outlet_of[a.id],
+                "title": a.title,
+                "url": a.url,
+                "unique_claims": [g.id for g in cmp.unique_claims(a.id)],
+                "omitted_claims": [g.id for g in cmp.omitted_claims(a.id)],
+            }
+            for a in cmp.articles
+        ],
+        "entities": [
+            {"id": e.id, "canonical": e.canonical, "type": e.type, "labels": entity_labels(e, outlet_of)}
+            for e in cmp.entities
+        ],
+        "quotes": quotes,
+        "claims": [
+            {
+                "id": g.id,
+                "text": g.text,
+                "articles": g.articles,
+                "speaker": next((c.speaker for c in g.claims if c.speaker), None),
+                "occurrences": [
+                    {"article": c.article_id, "start": c.start, "end": c.end, "text": c.text, "resolved": c.resolved}
+                    for c in g.claims
+                ],
+            }
+            for g in cmp.claims
+        ],
+        "framing": cmp.framing,
+        "conflicts": cmp.conflicts,
+        "problems": cmp.problems,
+    }
+
+
+def dumps(obj: Any, lines: bool = False) -> str:
+    """Pretty JSON; with ``lines`` one compact line (for JSON Lines)."""
+    if lines:
+        return json.dumps(obj, ensure_ascii=False)
     return json.dumps(obj, ensure_ascii=False, indent=2)

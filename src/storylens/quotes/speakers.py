@@ -1,14 +1,21 @@
-"""Who speaks each direct quote: the subject of a speech verb next to it."""
+"""Who speaks each direct quote: the subject of a speech verb next to it.
+
+Works on token indices: given the head tokens of the mentions that could speak
+(``heads``), it names, per top-level quote, the head token of its speaker, and
+the (subject, object) head tokens of speech verbs around it, from which the
+person spoken to can be found once coreference clusters exist.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from storylens.coref.lexicon import SPEECH_VERBS
-from storylens.coref.mentions import M
-from storylens.nlp.quotes import QuoteIndex
+from storylens.nlp.vocab import OBJECT_DEPS, SPEECH_VERBS, SUBJECT_DEPS, VERB_POS
+from storylens.quotes.regions import QuoteIndex
+from storylens.quotes.settings import DEFAULT, QuoteSettings
 
 _STOP = frozenset(".!?")
 
@@ -37,20 +44,18 @@ def _speech_verbs(doc: Doc, tokens: range, quotes: QuoteIndex) -> list[Token]:
     return [
         doc[i]
         for i in tokens
-        if doc[i].lemma_.lower() in SPEECH_VERBS
-        and doc[i].pos_ in ("VERB", "AUX")
-        and quotes.region_of(doc[i].idx) == -1
+        if doc[i].lemma_.lower() in SPEECH_VERBS and doc[i].pos_ in VERB_POS and quotes.region_of(doc[i].idx) == -1
     ]
 
 
-def _argument(verb: Token, deps: tuple[str, ...], by_head: dict[int, M]) -> M | None:
+def _argument(verb: Token, deps: tuple[str, ...], heads: Collection[int]) -> int | None:
     for child in verb.children:
-        if child.dep_ in deps and child.i in by_head:
-            return by_head[child.i]
+        if child.dep_ in deps and child.i in heads:
+            return child.i
     return None
 
 
-def _governing_speaker(doc: Doc, first: int, last: int, quotes: QuoteIndex, by_head: dict[int, M]) -> M | None:
+def _governing_speaker(doc: Doc, first: int, last: int, quotes: QuoteIndex, heads: Collection[int]) -> int | None:
     """`When Zakaria asked Peskov if there had been “any collaboration”`: the speech
     verb the quoted words hang from, outside the quote, names the speaker."""
     inside = [t for t in doc[first : last + 1] if not t.is_punct and not t.is_space]
@@ -60,12 +65,12 @@ def _governing_speaker(doc: Doc, first: int, last: int, quotes: QuoteIndex, by_h
     for anc in root.ancestors:
         if quotes.region_of(anc.idx) != -1:
             continue
-        if anc.lemma_.lower() in SPEECH_VERBS and anc.pos_ in ("VERB", "AUX"):
-            return _argument(anc, ("nsubj", "nsubjpass"), by_head)
+        if anc.lemma_.lower() in SPEECH_VERBS and anc.pos_ in VERB_POS:
+            return _argument(anc, SUBJECT_DEPS, heads)
     return None
 
 
-def _according_to(doc: Doc, first: int, by_head: dict[int, M]) -> M | None:
+def _according_to(doc: Doc, first: int, heads: Collection[int]) -> int | None:
     """`According to Peskov, ... "bilateral relations," The Hill reported`: the source
     named by "according to" speaks, not the outlet that reported it."""
     for tok in doc[first].sent:
@@ -74,47 +79,46 @@ def _according_to(doc: Doc, first: int, by_head: dict[int, M]) -> M | None:
         if tok.lower_ == "according":
             to = next((c for c in tok.children if c.lower_ == "to"), None)
             obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
-            if obj is not None and obj.i in by_head:
-                return by_head[obj.i]
+            if obj is not None and obj.i in heads:
+                return obj.i
     return None
 
 
 def _subject_mention(
-    doc: Doc, tokens: range, quotes: QuoteIndex, by_head: dict[int, M], nearest_last: bool = False
-) -> M | None:
+    doc: Doc, tokens: range, quotes: QuoteIndex, heads: Collection[int], nearest_last: bool = False
+) -> int | None:
     verbs = _speech_verbs(doc, tokens, quotes)
     for verb in reversed(verbs) if nearest_last else verbs:
-        found = _argument(verb, ("nsubj", "nsubjpass"), by_head)
+        found = _argument(verb, SUBJECT_DEPS, heads)
         if found is not None:
             return found
     return None
 
 
-def _exchanges(doc: Doc, tokens: range, quotes: QuoteIndex, by_head: dict[int, M]) -> list[tuple[int, int]]:
+def _exchanges(doc: Doc, tokens: range, quotes: QuoteIndex, heads: Collection[int]) -> list[tuple[int, int]]:
     """(subject, object) of speech verbs: `Peskov told him`, `Zakaria questioned Peskov`."""
     pairs = []
     for verb in _speech_verbs(doc, tokens, quotes):
-        subj = _argument(verb, ("nsubj",), by_head)
-        obj = _argument(verb, ("dobj", "dative"), by_head)
+        subj = _argument(verb, ("nsubj",), heads)
+        obj = _argument(verb, OBJECT_DEPS, heads)
         if subj is not None and obj is not None:
-            pairs.append((subj.idx, obj.idx))
+            pairs.append((subj, obj))
     return pairs
 
 
 @dataclass(slots=True)
 class Attribution:
-    """Per top-level quote: the mention naming its speaker, and speech exchanges around
-    it from which the person spoken to can be found once clusters exist."""
+    """Per top-level quote: the head token of the mention naming its speaker, and the
+    (subject, object) head tokens of speech verbs around it."""
 
     speakers: list[int | None]
     exchanges: list[list[tuple[int, int]]]
 
 
-def attribute_speakers(doc: Doc, quotes: QuoteIndex, mentions: list[M]) -> Attribution:
-    by_head: dict[int, M] = {}
-    for m in mentions:
-        if m.quote == -1:
-            by_head.setdefault(m.head, m)
+def attribute_speakers(
+    doc: Doc, quotes: QuoteIndex, heads: Collection[int], settings: QuoteSettings = DEFAULT
+) -> Attribution:
+    """``heads``: head tokens of the mentions outside quotes that could be speakers."""
     tok_at = {t.idx: t.i for t in doc}
     speakers: list[int | None] = []
     exchanges: list[list[tuple[int, int]]] = []
@@ -128,19 +132,21 @@ def attribute_speakers(doc: Doc, quotes: QuoteIndex, mentions: list[M]) -> Attri
         after = _after_window(doc, last + 1, stop, quotes)
         before = _before_window(doc, doc[first - 1].sent.start, first) if first > 0 else range(0)
         previous = _previous_sentence(doc, first)
-        exchanges.append(_exchanges(doc, after, quotes, by_head) + _exchanges(doc, previous, quotes, by_head))
-        found = _according_to(doc, first, by_head) or _governing_speaker(doc, first, last, quotes, by_head)
+        exchanges.append(_exchanges(doc, after, quotes, heads) + _exchanges(doc, previous, quotes, heads))
+        found = _according_to(doc, first, heads)
         if found is None:
-            found = _subject_mention(doc, after, quotes, by_head)
+            found = _governing_speaker(doc, first, last, quotes, heads)
         if found is None:
-            found = _subject_mention(doc, before, quotes, by_head, nearest_last=True)
+            found = _subject_mention(doc, after, quotes, heads)
+        if found is None:
+            found = _subject_mention(doc, before, quotes, heads, nearest_last=True)
         if found is None and speakers and qi > 0:
             prev = quotes.regions[qi - 1]
             between = doc.text[prev.end : region.start]
-            if between.count("\n\n") <= 1 and len(between) < 400:
+            if between.count("\n\n") <= settings.carry_max_paragraph_breaks and len(between) < settings.carry_max_chars:
                 speakers.append(speakers[-1])  # the speaker carries on
                 continue
-        speakers.append(found.idx if found else None)
+        speakers.append(found)
     return Attribution(speakers, exchanges)
 
 

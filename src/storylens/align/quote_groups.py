@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from storylens.align.settings import QuoteGroupSettings
 from storylens.model import Quote
 
 _SPLIT = re.compile(r"(?<=[.!?])[”’\"']?\s+(?=[“\"‘']?[A-Z])|\s*(?:…|\.\.\.)\s*")
@@ -25,12 +26,7 @@ _SPELLING = (
     (re.compile(r"(\w{3,})mme\b"), r"\1m"),
     (re.compile(r"(\w{3,})tre\b"), r"\1ter"),
 )
-MIN_WORDS = 3
-SAME = 88  # rapidfuzz score for "the same words, give or take"
-CONTAINED = 92  # partial match of a shorter segment inside a longer one
-MAX_BUCKET = 50
-TRANSCRIPT_MIN_WORDS = 8
-TRANSCRIPT_COVERAGE = 0.75
+DEFAULT = QuoteGroupSettings()
 
 
 @dataclass(slots=True)
@@ -68,7 +64,7 @@ def normalise(text: str, spelling: bool = True) -> str:
     return " ".join(text.split())
 
 
-def segments_of(quote: Quote) -> list[Segment]:
+def segments_of(quote: Quote, settings: QuoteGroupSettings = DEFAULT) -> list[Segment]:
     out = []
     pos = 0
     for piece in _SPLIT.split(quote.text):
@@ -77,7 +73,7 @@ def segments_of(quote: Quote) -> list[Segment]:
         at = quote.text.find(piece, pos)
         pos = at + len(piece)
         stripped = piece.strip(" “”\"‘’'")
-        if len(stripped.split()) < MIN_WORDS:
+        if len(stripped.split()) < settings.min_words:
             continue
         offset = quote.start + at + piece.find(stripped)
         out.append(
@@ -86,32 +82,35 @@ def segments_of(quote: Quote) -> list[Segment]:
     return out
 
 
-def _word_coverage(a: list[str], b: list[str]) -> float:
+def _word_coverage(a: list[str], b: list[str], coverage: float) -> float:
     """Share of the shorter segment's words that the longer one has, in order."""
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     present = set(long_)
-    if short and sum(w in present for w in short) < TRANSCRIPT_COVERAGE * len(short):
+    if short and sum(w in present for w in short) < coverage * len(short):
         return 0.0  # cannot reach the bar: skip the alignment
     matcher = difflib.SequenceMatcher(a=short, b=long_, autojunk=False)
     return sum(block.size for block in matcher.get_matching_blocks()) / len(short) if short else 0.0
 
 
-def _similar(a: Segment, b: Segment) -> bool:
-    if fuzz.ratio(a.norm, b.norm) >= SAME or fuzz.token_sort_ratio(a.norm, b.norm) >= SAME:
+def _similar(a: Segment, b: Segment, cfg: QuoteGroupSettings) -> bool:
+    if fuzz.ratio(a.norm, b.norm) >= cfg.same or fuzz.token_sort_ratio(a.norm, b.norm) >= cfg.same:
         return True
     wa, wb = a.norm.split(), b.norm.split()
     shorter = min(len(wa), len(wb))
-    if shorter >= 5 and fuzz.partial_ratio(a.norm, b.norm) >= CONTAINED:
+    if shorter >= cfg.contained_min_words and fuzz.partial_ratio(a.norm, b.norm) >= cfg.contained:
         return True
     # Two transcripts of one spoken sentence (`in no way should it be presented` /
     # `in no way it should be percepted`): most words agree, in order.
-    return shorter >= TRANSCRIPT_MIN_WORDS and _word_coverage(wa, wb) >= TRANSCRIPT_COVERAGE
+    return (
+        shorter >= cfg.transcript_min_words
+        and _word_coverage(wa, wb, cfg.transcript_coverage) >= cfg.transcript_coverage
+    )
 
 
-def _candidate_pairs(segs: list[Segment]) -> list[tuple[int, int]]:
+def _candidate_pairs(segs: list[Segment], max_bucket: int) -> list[tuple[int, int]]:
     """Pairs from different articles that share a word pair (`no way`), as two
     renderings of one utterance do in practice; most of the n² pairs never meet. A
-    word pair in more than ``MAX_BUCKET`` segments (`of the`) is too common to count."""
+    word pair in more than ``max_bucket`` segments (`of the`) is too common to count."""
     index: dict[str, list[int]] = {}
     for i, seg in enumerate(segs):
         words = seg.norm.split()
@@ -119,7 +118,7 @@ def _candidate_pairs(segs: list[Segment]) -> list[tuple[int, int]]:
             index.setdefault(key, []).append(i)
     pairs: set[tuple[int, int]] = set()
     for members in index.values():
-        if len(members) > MAX_BUCKET:
+        if len(members) > max_bucket:
             continue
         for a, i in enumerate(members):
             for j in members[a + 1 :]:
@@ -128,8 +127,8 @@ def _candidate_pairs(segs: list[Segment]) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-def group_quotes(quotes: list[Quote]) -> list[QuoteGroup]:
-    segs = [s for q in quotes for s in segments_of(q)]
+def group_quotes(quotes: list[Quote], settings: QuoteGroupSettings = DEFAULT) -> list[QuoteGroup]:
+    segs = [s for q in quotes for s in segments_of(q, settings)]
     parent = list(range(len(segs)))
 
     def find(i: int) -> int:
@@ -138,8 +137,8 @@ def group_quotes(quotes: list[Quote]) -> list[QuoteGroup]:
             i = parent[i]
         return i
 
-    for i, j in _candidate_pairs(segs):
-        if find(i) != find(j) and _similar(segs[i], segs[j]):
+    for i, j in _candidate_pairs(segs, settings.max_bucket):
+        if find(i) != find(j) and _similar(segs[i], segs[j], settings):
             parent[find(j)] = find(i)
     groups: dict[int, QuoteGroup] = {}
     for i, s in enumerate(segs):

@@ -1,0 +1,58 @@
+"""Comparison settings, overridable from Python:
+``Comparer(settings=CompareSettings(claims=ClaimSettings(same_claim=0.8)))``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimSettings:
+    # Claims shorter than this many words, or mostly quoted, are left out.
+    min_words: int = 5
+    max_quoted_share: float = 0.5
+    # Two claims from different outlets state the same thing when
+    # embed_weight * cosine + (1 - embed_weight) * token-set ratio reaches same_claim.
+    same_claim: float = 0.72
+    embed_weight: float = 0.75
+    # Up to exact_limit claims every pair is scored (blocked matrix products of
+    # exact_block rows); beyond it random-hyperplane LSH keeps the work near-linear.
+    exact_limit: int = 20_000
+    exact_block: int = 1024
+    lsh_bits: int = 10
+    lsh_tables: int = 8
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteGroupSettings:
+    # Quote segments shorter than this many words are not grouped.
+    min_words: int = 3
+    # rapidfuzz scores for "the same words, give or take" and for a shorter segment
+    # contained in a longer one (only for segments of contained_min_words or more).
+    same: int = 88
+    contained: int = 92
+    contained_min_words: int = 5
+    # A word pair in more segments than this is too common to suggest a match.
+    max_bucket: int = 50
+    # Two transcripts of one spoken sentence: at least this many words, and this
+    # share of the shorter found in order in the longer.
+    transcript_min_words: int = 8
+    transcript_coverage: float = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class CompareSettings:
+    claims: ClaimSettings = field(default_factory=ClaimSettings)
+    quotes: QuoteGroupSettings = field(default_factory=QuoteGroupSettings)
+    # An outlet omits a claim when more than half of the other outlets, and at
+    # least this many, report it.
+    omitted_min_outlets: int = 2
+    # Framing: the prior's weight as a multiple of the story's word count, and
+    # how many terms to show per outlet.
+    framing_prior_scale: float = 10.0
+    framing_top: int = 10
+    # rapidfuzz ratio for two spellings of one name part (`Sergey` / `Sergei`).
+    name_similarity: int = 85
+
+
+DEFAULT = CompareSettings()

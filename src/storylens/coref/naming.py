@@ -1,0 +1,36 @@
+"""A cluster's canonical name and entity type, derived one way for every backend."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from storylens.nlp.vocab import PERSON
+
+
+@dataclass(frozen=True, slots=True)
+class NameEvidence:
+    """One name mention of a cluster: its text with titles dropped, its length in
+    name words, where it starts, and whether it is tagged as a person."""
+
+    text: str
+    words: int
+    start: int
+    person: bool
+
+
+def canonical_name(names: list[NameEvidence]) -> str | None:
+    """The fullest name, people's names before other names, the earliest on a tie."""
+    if not names:
+        return None
+    pool = [n for n in names if n.person] or names
+    return max(pool, key=lambda n: (n.words, -n.start)).text
+
+
+def cluster_type(labels: list[str], person: bool) -> str:
+    """``PERSON`` when any mention is a person, else the commonest entity label (the
+    first seen on a tie), else ``OTHER``."""
+    if person:
+        return PERSON
+    counts = Counter(label for label in labels if label)
+    return counts.most_common(1)[0][0] if counts else "OTHER"

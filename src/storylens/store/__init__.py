@@ -1,1 +1,0 @@
-"""Placeholder package; see docs/architecture.md for what lands here."""
