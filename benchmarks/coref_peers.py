@@ -31,7 +31,7 @@ from coref_eval import SHARED, gap_eval, ontogum_eval
 from storylens.coref.backend import SieveBackend
 from storylens.coref.resolver import Resolver
 from storylens.coref.scoring import conll_scores
-from storylens.nlp import load_pipeline
+from storylens.nlp.pipeline import load_pipeline
 
 from corpus import parse_conll_clusters, read_conll_clusters, split_docs
 

@@ -39,7 +39,7 @@ from storylens.coref.pronouns import FEATURES, HAND_WEIGHTS, MODEL_FILE, hand_sc
 from storylens.coref.ranker import LinearRanker, default_model_path  # noqa: E402
 from storylens.coref.resolver import Resolver  # noqa: E402
 from storylens.coref.training import Example, fit  # noqa: E402
-from storylens.nlp import load_pipeline  # noqa: E402
+from storylens.nlp.pipeline import load_pipeline  # noqa: E402
 
 from corpus import read_gold, split_docs  # noqa: E402
 

@@ -243,3 +243,61 @@ def test_beyond_the_exact_limit_lsh_still_pairs_copies() -> None:
     pairs = candidate_pairs(vectors, 0.6, ClaimSettings(exact_limit=10))
     assert {(i, 30 + i) for i in range(5)} <= pairs
     assert len(pairs) < 35 * 34 // 2  # buckets, not every pair
+
+
+# The JSON shapes against docs/json.md -------------------------------------
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "json.md"
+# Objects keyed by data (an outlet or article id), not by field names.
+KEYED_BY_DATA = {"labels", "framing", "values"}
+
+
+def _documented_examples() -> dict[str, object]:
+    """The JSON example under each `## storylens X --json` heading of docs/json.md."""
+    text = DOCS.read_text(encoding="utf-8")
+    out = {}
+    for section in text.split("\n## ")[1:]:
+        heading, _, body = section.partition("\n")
+        if "```json" in body:
+            block = body.split("```json", 1)[1].split("```", 1)[0]
+            out[heading.strip("` ").split()[1]] = json.loads(block)
+    return out
+
+
+def _shape_mismatches(doc: object, got: object, path: str = "") -> list[str]:
+    if isinstance(doc, dict) and isinstance(got, dict):
+        if path.rsplit(".", 1)[-1] in KEYED_BY_DATA:
+            pairs = [(next(iter(doc.values())), v) for v in got.values()] if doc else []
+            return [m for d, g in pairs for m in _shape_mismatches(d, g, path + ".*")]
+        problems = [f"{path}.{k}: documented, not output" for k in doc.keys() - got.keys()]
+        problems += [f"{path}.{k}: output, not documented" for k in got.keys() - doc.keys()]
+        for k in doc.keys() & got.keys():
+            problems += _shape_mismatches(doc[k], got[k], f"{path}.{k}")
+        return problems
+    if isinstance(doc, list) and isinstance(got, list):
+        if not doc:
+            return []
+        # Items together show every field an item can have (`extent` only on some mentions).
+        if isinstance(doc[0], dict):
+            merged_doc = {k: v for item in reversed(doc) for k, v in item.items()}
+            merged_got = {k: v for item in reversed(got) if isinstance(item, dict) for k, v in item.items()}
+            return _shape_mismatches(merged_doc, merged_got, path + "[]") if got else []
+        return [m for g in got for m in _shape_mismatches(doc[0], g, path + "[]")]
+    return []
+
+
+def test_json_output_matches_docs(seeds_compared: tuple[Comparison, dict], resolver: Resolver) -> None:
+    from storylens.clean import load_article
+    from storylens.report.jsonout import clean_json, resolution_json
+
+    examples = _documented_examples()
+    assert set(examples) == {"resolve", "clean", "compare"}
+    article = load_article(seed_path("003"))
+    outputs = {
+        "resolve": resolution_json(resolver.resolve(article)),
+        "clean": clean_json(article),
+        "compare": seeds_compared[1],
+    }
+    for name, got in outputs.items():
+        mismatches = sorted(set(_shape_mismatches(examples[name], got, name)))
+        assert not mismatches, mismatches

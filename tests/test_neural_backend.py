@@ -11,7 +11,7 @@ import pytest
 from storylens.coref.backend import backend_named
 from storylens.coref.neural import clusters_from_spans
 from storylens.errors import ModelMissingError
-from storylens.nlp import load_pipeline
+from storylens.nlp.pipeline import load_pipeline
 
 from conftest import seed_path
 

@@ -1,5 +1,2 @@
-"""Stage 2: the spaCy pipeline, loaded once per process and passed explicitly."""
-
-from storylens.nlp.pipeline import DEFAULT_MODEL, load_pipeline, parse_many
-
-__all__ = ["DEFAULT_MODEL", "load_pipeline", "parse_many"]
+"""Stage 2: the spaCy pipeline (``pipeline``, loaded once per process and passed
+explicitly) and the vocabulary of labels and word lists stages share (``vocab``)."""
