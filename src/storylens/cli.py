@@ -25,6 +25,8 @@ from storylens.report.terminal import cleaning_table, clusters_table, plain, res
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    # Plain click help: rich help shows flags as `--json <bool>`, as if they took a value.
+    rich_markup_mode=None,
     help="storylens: how different outlets tell the same news story.",
 )
 out = Console(soft_wrap=True, highlight=False)
@@ -39,7 +41,10 @@ BackendOpt = Annotated[
     ),
 ]
 InputsArg = Annotated[
-    list[str], typer.Argument(help="Article files (.txt, .html), folders of them, or JSONL files.", show_default=False)
+    list[str],
+    typer.Argument(
+        metavar="INPUT...", help="Article files (.txt, .html), folders of them, or JSONL files.", show_default=False
+    ),
 ]
 JsonOpt = Annotated[
     bool, typer.Option("--json", is_flag=True, help="Print JSON: one object for one article, JSON Lines for several.")

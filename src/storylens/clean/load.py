@@ -44,10 +44,38 @@ def _fallback_decode(data: bytes) -> tuple[str, str]:
     return data.decode("utf-8", errors="replace"), "UTF-8 with replacement characters"
 
 
+# Byte-order marks, longest first (UTF-32 LE starts with UTF-16 LE's mark).
+BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def bom_encoding(data: bytes) -> tuple[str, int] | None:
+    """The encoding a byte-order mark declares, and the mark's length."""
+    for mark, encoding in BOMS:
+        if data.startswith(mark):
+            return encoding, len(mark)
+    return None
+
+
 def decode(data: bytes, name: str) -> tuple[str, list[str]]:
     warnings: list[str] = []
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    declared = bom_encoding(data)
+    if declared is not None and declared[0] != "utf-8":
+        encoding, skip = declared
+        try:
+            text = data[skip:].decode(encoding)
+        except UnicodeDecodeError as err:
+            raise InputError(
+                f"{name}: starts with a {encoding} byte-order mark but is not {encoding} (byte {err.start})"
+            ) from None
+        return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
+    if declared is not None:
+        data = data[declared[1] :]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -75,7 +103,7 @@ def read_source(path: Path, max_bytes: int = MAX_BYTES) -> Decoded:
     data = path.read_bytes()
     if not data.strip():
         raise InputError(f"{name}: file is empty")
-    if looks_binary(data):
+    if bom_encoding(data) is None and looks_binary(data):
         raise InputError(f"{name}: looks like a binary file, not text or HTML")
     text, warnings = decode(data, name)
     return Decoded(text=text, is_html=sniff_html(path, text), warnings=warnings)

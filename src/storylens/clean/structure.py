@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from storylens.clean.rules import CONSENT, LINE_RULES, LINK_LIST_MARKERS
 
 _SENTENCE_END = re.compile(r"[.!?…][”’\"')\]]*$")
+# Outlet names and section tags above an article are one or two words (`Blaze
+# Media`, `Politics`); a line of three or more is more likely a short headline.
+BANNER_MAX_WORDS = 2
 
 
 @dataclass(slots=True)
@@ -51,7 +54,7 @@ def mark_top_banner(lines: list[Line], removed: dict[int, str]) -> None:
     for i, line in enumerate(lines):
         if line.blank or i in removed:
             continue
-        if is_body(line) or line.words > 3 or _SENTENCE_END.search(line.text.strip()):
+        if is_body(line) or line.words > BANNER_MAX_WORDS or _SENTENCE_END.search(line.text.strip()):
             return
         removed[i] = "top_banner"
 

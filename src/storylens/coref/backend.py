@@ -28,6 +28,8 @@ class Analysis:
     quotes: list[Quote]
     # The article's quote regions, found once and reused by rendering and comparison.
     quote_index: QuoteIndex
+    # Per cluster, its mentions as (start, end) token indices, for spaCy spans.
+    token_spans: list[list[tuple[int, int]]]
 
 
 class CorefBackend(Protocol):
@@ -41,7 +43,7 @@ class CorefBackend(Protocol):
 
 def _name_evidence(doc: Doc, m: M) -> NameEvidence:
     start = m.name_start if m.name_start >= 0 else m.start_tok
-    return NameEvidence(doc[start : m.end_tok].text, len(m.name_key), m.start, m.label == PERSON)
+    return NameEvidence(len(m.name_key), m.start, m.label == PERSON, lambda: doc[start : m.end_tok].text)
 
 
 class SieveBackend:
@@ -97,39 +99,34 @@ class SieveBackend:
 
     def analyse(self, doc: Doc, article_id: str) -> Analysis:
         ctx = self.context(doc)
-        clusters = self._clusters(ctx, article_id)
+        clusters, token_spans = self._clusters(ctx, article_id)
         speakers = [None if i is None else (ctx.ms[i].start, ctx.ms[i].end) for i in ctx.speakers]
         quotes = build_quotes(doc.text, ctx.quotes, speakers, clusters, article_id)
-        return Analysis(clusters, quotes, ctx.quotes)
+        return Analysis(clusters, quotes, ctx.quotes, token_spans)
 
     @staticmethod
-    def _clusters(ctx: Context, article_id: str) -> list[Cluster]:
+    def _clusters(ctx: Context, article_id: str) -> tuple[list[Cluster], list[list[tuple[int, int]]]]:
         doc = ctx.doc
-        out: list[Cluster] = []
+        out: list[tuple[Cluster, list[tuple[int, int]]]] = []
         for group in ctx.cl.groups():
             named = [m for m in group if m.kind == "name" and m.name_key]
             if len(group) < 2 and not named:
                 continue
-            out.append(
-                Cluster(
-                    id=len(out),
-                    article_id=article_id,
-                    mentions=[
-                        Mention(
-                            article_id, m.start, m.end, m.text, m.kind, m.head, m.quote != -1, m.ext_start, m.ext_end
-                        )  # type: ignore[arg-type]
-                        for m in group
-                    ],
-                    canonical=canonical_name([_name_evidence(doc, m) for m in named]),
-                    type=cluster_type(
-                        [m.label for m in ctx.cl.mentions_of(group[0].idx)], ctx.cl.is_person(group[0].idx)
-                    ),
-                )
+            cluster = Cluster(
+                id=len(out),
+                article_id=article_id,
+                mentions=[
+                    Mention(article_id, m.start, m.end, m.text, m.kind, m.head, m.quote != -1, m.ext_start, m.ext_end)  # type: ignore[arg-type]
+                    for m in group
+                ],
+                canonical=canonical_name([_name_evidence(doc, m) for m in named]),
+                type=cluster_type([m.label for m in ctx.cl.mentions_of(group[0].idx)], ctx.cl.is_person(group[0].idx)),
             )
-        out.sort(key=lambda c: c.mentions[0].start)
-        for i, c in enumerate(out):
+            out.append((cluster, [(m.start_tok, m.end_tok) for m in group]))
+        out.sort(key=lambda pair: pair[0].mentions[0].start)
+        for i, (c, _) in enumerate(out):
             c.id = i
-        return out
+        return [c for c, _ in out], [spans for _, spans in out]
 
 
 BACKENDS = ("sieve", "fastcoref")

@@ -14,7 +14,7 @@ storylens first. ``Resolver`` runs this same component.
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from storylens.coref.backend import CorefBackend, backend_named
 from storylens.coref.render import render_edits
@@ -50,9 +50,8 @@ class CorefComponent:
         doc._.resolved_text = apply_edits(doc.text, edits)
         for key in [k for k in doc.spans if k.startswith(SPAN_KEY_PREFIX)]:
             del doc.spans[key]
-        for c in analysis.clusters:
-            spans = [doc.char_span(m.start, m.end, alignment_mode="expand") for m in c.mentions]
-            doc.spans[f"{SPAN_KEY_PREFIX}{c.id + 1}"] = [s for s in spans if s is not None]
+        for c, spans in zip(analysis.clusters, analysis.token_spans, strict=True):
+            doc.spans[f"{SPAN_KEY_PREFIX}{c.id + 1}"] = [Span(doc, s, e) for s, e in spans]
         return doc
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from storylens.nlp.vocab import PERSON
@@ -10,13 +11,14 @@ from storylens.nlp.vocab import PERSON
 
 @dataclass(frozen=True, slots=True)
 class NameEvidence:
-    """One name mention of a cluster: its text with titles dropped, its length in
-    name words, where it starts, and whether it is tagged as a person."""
+    """One name mention of a cluster: its length in name words, where it starts,
+    whether it is tagged as a person, and its text with titles dropped (a string,
+    or a function giving it, so only the chosen name is rendered)."""
 
-    text: str
     words: int
     start: int
     person: bool
+    text: str | Callable[[], str]
 
 
 def canonical_name(names: list[NameEvidence]) -> str | None:
@@ -24,7 +26,8 @@ def canonical_name(names: list[NameEvidence]) -> str | None:
     if not names:
         return None
     pool = [n for n in names if n.person] or names
-    return max(pool, key=lambda n: (n.words, -n.start)).text
+    best = max(pool, key=lambda n: (n.words, -n.start))
+    return best.text if isinstance(best.text, str) else best.text()
 
 
 def cluster_type(labels: list[str], person: bool) -> str:

@@ -47,11 +47,19 @@ def clusters_from_spans(doc: Doc, spans: list[list[tuple[int, int]]], article_id
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             label = span.root.ent_type_ if span is not None else ""
             labels.append(label)
-            evidence.append(NameEvidence(m.text, len(m.text.split()), m.start, label == PERSON))
+            evidence.append(NameEvidence(len(m.text.split()), m.start, label == PERSON, m.text))
         pronouns = {m.text.lower() for m in mentions if m.kind == "pronoun"}
         person = PERSON in labels or bool(pronouns & {"he", "him", "his", "she", "her", "hers"})
         canonical, ctype = canonical_name(evidence), cluster_type(labels, person)
         out.append(Cluster(len(out), article_id, mentions, canonical, ctype))
+    return out
+
+
+def _token_spans(doc: Doc, clusters: list[Cluster]) -> list[list[tuple[int, int]]]:
+    out = []
+    for c in clusters:
+        spans = [doc.char_span(m.start, m.end, alignment_mode="expand") for m in c.mentions]
+        out.append([(s.start, s.end) for s in spans if s is not None])
     return out
 
 
@@ -83,4 +91,4 @@ class FastcorefBackend:
         quotes: list[Quote] = [
             Quote(q.article_id, q.start, q.end, q.text, q.speaker, None, q.partial) for q in embedded.quotes
         ]
-        return Analysis(clusters, quotes, embedded.quote_index)
+        return Analysis(clusters, quotes, embedded.quote_index, _token_spans(doc, clusters))
