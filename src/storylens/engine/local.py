@@ -13,6 +13,8 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
+from threadpoolctl import threadpool_limits
+
 from storylens.coref.backend import backend_named
 from storylens.coref.resolver import Resolver
 from storylens.model import Article, Resolution
@@ -45,6 +47,9 @@ def _init_worker(backend: str) -> None:
     """Runs once per worker: loads the pipeline before the first batch arrives."""
     global _WORKER_RESOLVER
     _die_with_parent()
+    # One BLAS thread per worker: workers are the parallelism, and two workers each
+    # running two BLAS threads on two cores only fight over them.
+    threadpool_limits(1)
     _WORKER_RESOLVER = Resolver(backend=backend_named(backend))
 
 
