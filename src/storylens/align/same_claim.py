@@ -29,8 +29,7 @@ _WORD = re.compile(r"[\w']+")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _NEGATION = frozenset({"not", "no", "never", "n't", "nobody", "nothing", "none", "neither", "nor", "without"})
 _STOP = frozenset(
-    "a an the of to in on at for and or but is are was were be been by with as that this it its from "
-    "has have had will would said says say he she they his her their".split()
+    ["a", "an", "the", "of", "to", "in", "on", "at", "for", "and", "or", "but", "is", "are", "was", "were", "be", "been", "by", "with", "as", "that", "this", "it", "its", "from", "has", "have", "had", "will", "would", "said", "says", "say", "he", "she", "they", "his", "her", "their"]
 )
 
 FEATURES: tuple[str, ...] = (
