@@ -1,0 +1,1 @@
+"""Stage 6: group articles into stories, one real-world event each."""
