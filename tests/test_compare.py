@@ -301,3 +301,65 @@ def test_json_output_matches_docs(seeds_compared: tuple[Comparison, dict], resol
     for name, got in outputs.items():
         mismatches = sorted(set(_shape_mismatches(examples[name], got, name)))
         assert not mismatches, mismatches
+
+
+# The same-claim decision ----------------------------------------------------
+
+
+def test_demo_strike_claims_align(comparer: Comparer) -> None:
+    from importlib.resources import files
+
+    folder = Path(str(files("storylens") / "examples"))
+    collected = collect([folder])
+    result = comparer.compare(collected.articles)
+    (own,) = [g for g in result.claims if any("went on strike on Tuesday" in c.text for c in g.claims)]
+    others = [c.text for c in own.claims + own.partial if c.article_id != "bay_wire"]
+    assert any("walked off the job" in t for t in others), "the other outlets' strike claim should align with it"
+    assert own not in result.unique_claims("bay_wire")
+    assert not [g for g in result.omitted_claims("bay_wire") if "walked off the job" in g.text]
+    data = comparison_json(result)
+    claim = next(c for c in data["claims"] if c["id"] == own.id)
+    for item in claim["occurrences"] + claim["partial"]:
+        article = next(a for a in collected.articles if a.id == item["article"])
+        assert article.text[item["start"] : item["end"]] == item["text"]
+
+
+def test_judge_pairs_skips_pairs_below_the_prefilter() -> None:
+    from storylens.align.same_claim import FeatureJudge, fixed_rule, judge_pairs
+
+    judge = FeatureJudge(fixed_rule())
+    pairs = [("The port closed on Tuesday.", "The port closed on Tuesday."), ("a b c", "x y z")]
+    probs = judge_pairs(judge, pairs, [1.0, 0.2], prefilter=0.5)
+    assert probs[0] >= judge.threshold and probs[1] == 0.0
+
+
+def test_feature_model_ships_and_separates_paraphrase_from_unrelated() -> None:
+    from storylens.align.same_claim import FEATURES, SameClaim, default_model_path
+
+    model = SameClaim.load(default_model_path())
+    assert set(model.weights) == set(FEATURES)
+    same = model.probability("Workers at the port went on strike on Tuesday.", "Port workers struck on Tuesday.", 0.85)
+    other = model.probability(
+        "Workers at the port went on strike on Tuesday.", "The mayor faces an election in May.", 0.2
+    )
+    assert same > other
+
+
+def test_claim_pairs_benchmark_scores_a_pair_file(tmp_path: Path) -> None:
+    rows = [
+        "label\tsentence1\tsentence2\tid1\tid2",
+        "1\tWorkers at the Port of Marlow went on strike on Tuesday.\tDockworkers at the Port of Marlow walked off "
+        "the job on Tuesday.\t1\t2",
+        "0\tThe mayor faces an election in May.\tThe port authority offered a raise of four percent.\t3\t4",
+    ]
+    pairs = tmp_path / "p.tsv"
+    pairs.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "r.json"
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "claim_pairs.py"
+    proc = subprocess.run(
+        [sys.executable, str(script), "--pairs", str(pairs), "--json", str(out)], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr[-1500:]
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert set(result) == {"accuracy", "precision", "recall", "f1", "n"} and result["n"] == 2
+    assert result["accuracy"] == 100.0

@@ -111,6 +111,8 @@ class Claim:
     text: str
     resolved: str = ""
     speaker: str | None = None
+    # The main clause alone (no adverbial or relative clauses), when that differs.
+    core: str = ""
 
 
 @dataclass(slots=True)

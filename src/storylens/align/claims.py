@@ -1,8 +1,8 @@
 """Claims: sentences in the writer's voice, aligned across outlets.
 
 A claim is a sentence whose words are mostly not a direct quote. It is matched
-on its resolved text (so "he" reads as the person), which the embedding model
-and a lexical score compare. Every pair of claims is scored up to
+on its resolved text (so "he" reads as the person): pairs close enough in the
+sentence embedding go to the same-claim judge (``same_claim.py``). Every pair of claims is scored up to
 ``ClaimSettings.exact_limit`` claims (a matrix product; cheap next to embedding
 them); beyond that, candidate pairs come from random-hyperplane LSH over the
 embeddings, so the work grows with the number of claims times the (small)
@@ -18,6 +18,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span
 
+from storylens.align.same_claim import Judge, judge_pairs
 from storylens.align.settings import ClaimSettings
 from storylens.model import Claim, Cluster, Resolution
 from storylens.nlp.vocab import SPEECH_VERBS, SUBJECT_DEPS, VERB_POS
@@ -31,6 +32,13 @@ DEFAULT = ClaimSettings()
 class ClaimGroup:
     id: str
     claims: list[Claim] = field(default_factory=list)
+    # Claims of other articles that state part of this group's claim (or this group
+    # states part of theirs): the main clauses agree, the whole sentences do not.
+    partial: list[Claim] = field(default_factory=list)
+
+    @property
+    def partial_articles(self) -> list[str]:
+        return sorted({c.article_id for c in self.partial} - set(self.articles))
 
     @property
     def articles(self) -> list[str]:
@@ -57,10 +65,36 @@ def extract_claims(res: Resolution, doc: Doc, settings: ClaimSettings = DEFAULT)
             if quoted > settings.max_quoted_share * (end - start):
                 continue
             resolved = res.resolved[omap.to_target(start) : omap.to_target(end)]
-            out.append(
-                Claim(res.article.id, start, end, text[start:end], resolved, _reported_by(sent, cluster_of_head))
-            )
+            claim = Claim(res.article.id, start, end, text[start:end], resolved, _reported_by(sent, cluster_of_head))
+            claim.core = _core(sent, start, end)
+            out.append(claim)
     return out
+
+
+# Dependents that add circumstances to a claim rather than state it: `after talks
+# collapsed`, `who faces an election`, `, a spokeswoman for the authority,`.
+_ASIDE_DEPS = frozenset({"advcl", "relcl", "acl", "appos", "parataxis"})
+
+
+def _core(sent: Span, start: int, end: int) -> str:
+    """The claim's main clause: what is reported (`X said that ...` keeps the `...`),
+    without adverbial and relative clauses and appositions; empty when that is
+    the whole claim."""
+    tokens = [t for t in sent if start <= t.idx < end]
+    root = sent.root
+    reported = next((c for c in root.children if c.dep_ == "ccomp"), None)
+    dropped: set[int] = set()
+    if reported is not None and root.lemma_.lower() in SPEECH_VERBS:
+        inside = {x.i for x in reported.subtree}
+        dropped.update(t.i for t in tokens if t.i not in inside)
+    for t in tokens:
+        if t.dep_ in _ASIDE_DEPS and t.head.i != t.i:
+            dropped.update(x.i for x in t.subtree)
+    if not dropped:
+        return ""
+    kept = [t for t in tokens if t.i not in dropped]
+    words = "".join(t.text_with_ws for t in kept).strip(" ,;")
+    return words if len(words.split()) >= 3 else ""
 
 
 def _has_verb(sent: Span, start: int, end: int) -> bool:
@@ -166,23 +200,21 @@ def lexical_similarity(a: str, b: str) -> float:
     return fuzz.token_set_ratio(a.lower(), b.lower()) / 100
 
 
-def claim_score(cosine: float, a: str, b: str, settings: ClaimSettings = DEFAULT) -> float:
-    """The same-claim score of two resolved claims whose embeddings have ``cosine``."""
-    return settings.embed_weight * cosine + (1 - settings.embed_weight) * lexical_similarity(a, b)
-
-
-def align_claims(claims: list[Claim], vectors: np.ndarray, settings: ClaimSettings = DEFAULT) -> list[ClaimGroup]:
-    """Each group holds at most one claim per article; strongest matches join first."""
-    scored = []
-    # The lexical score is at most 1, so a pair below this cosine cannot reach same_claim.
-    min_cosine = (settings.same_claim - (1 - settings.embed_weight)) / settings.embed_weight
-    for i, j in candidate_pairs(vectors, min_cosine, settings):
-        a, b = claims[i], claims[j]
-        if a.article_id == b.article_id:
-            continue
-        score = claim_score(float(vectors[i] @ vectors[j]), a.resolved, b.resolved, settings)
-        if score >= settings.same_claim:
-            scored.append((score, i, j))
+def align_claims(
+    claims: list[Claim], vectors: np.ndarray, judge: Judge, settings: ClaimSettings = DEFAULT
+) -> list[ClaimGroup]:
+    """Each group holds at most one claim per article; the most probable matches
+    join first. ``judge`` decides which pairs state the same thing (the decision
+    `benchmarks/claim_pairs.py` scores)."""
+    candidates = [
+        (i, j)
+        for i, j in sorted(candidate_pairs(vectors, settings.prefilter_cosine, settings))
+        if claims[i].article_id != claims[j].article_id
+    ]
+    texts = [(claims[i].resolved, claims[j].resolved) for i, j in candidates]
+    cosines = [float(vectors[i] @ vectors[j]) for i, j in candidates]
+    probs = judge_pairs(judge, texts, cosines, settings.prefilter_cosine)
+    scored = [(float(p), i, j) for p, (i, j) in zip(probs, candidates, strict=True) if p >= judge.threshold]
     scored.sort(reverse=True)
     group_of = list(range(len(claims)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(claims))}
@@ -199,7 +231,29 @@ def align_claims(claims: list[Claim], vectors: np.ndarray, settings: ClaimSettin
     groups.sort(key=lambda g: (-len(g.articles), g.claims[0].article_id, g.claims[0].start))
     for n, g in enumerate(groups):
         g.id = f"c{n}"
+    _link_partial(claims, candidates, probs, judge, {id(c): g for g in groups for c in g.claims})
     return groups
+
+
+def _link_partial(
+    claims: list[Claim], candidates: list[tuple[int, int]], probs: np.ndarray, judge: Judge, group_of: dict
+) -> None:
+    """Pairs in different groups whose main clauses state the same thing (`went on
+    strike on Tuesday` / `walked off the job on Tuesday after talks collapsed`):
+    each group records the other's claim as partial support."""
+    todo = []
+    for (i, j), p in zip(candidates, probs, strict=True):
+        a, b = claims[i], claims[j]
+        if p >= judge.threshold or group_of[id(a)] is group_of[id(b)] or not (a.core or b.core):
+            continue
+        todo.append((a, b, (a.core or a.resolved, b.core or b.resolved)))
+    if not todo:
+        return
+    core_probs = judge.probabilities([t[2] for t in todo], [1.0] * len(todo))
+    for (a, b, _), p in zip(todo, core_probs, strict=True):
+        if p >= judge.threshold:
+            group_of[id(a)].partial.append(b)
+            group_of[id(b)].partial.append(a)
 
 
 _MONTHS = (

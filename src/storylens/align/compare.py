@@ -13,6 +13,7 @@ from storylens.align.embed import Embedder
 from storylens.align.entities import link_entities
 from storylens.align.framing import framing, outlet_terms
 from storylens.align.quote_groups import QuoteGroup, group_quotes
+from storylens.align.same_claim import Judge, load_judge
 from storylens.align.settings import DEFAULT, CompareSettings
 from storylens.coref.resolver import Resolver
 from storylens.errors import StorylensError
@@ -36,24 +37,34 @@ class Comparison:
         return {a.id: a.outlet or a.id for a in self.articles}
 
     def unique_claims(self, article_id: str) -> list[ClaimGroup]:
-        return [g for g in self.claims if g.articles == [article_id]]
+        """Claims only this article makes: no other outlet states them, even in part."""
+        return [g for g in self.claims if g.articles == [article_id] and not g.partial_articles]
 
     def omitted_claims(self, article_id: str) -> list[ClaimGroup]:
         """Claims more than half of the other outlets (and at least
         ``omitted_min_outlets`` of them) report and this one does not."""
         others = len(self.articles) - 1
         need = min(others, max(self.settings.omitted_min_outlets, others // 2 + 1))
-        return [g for g in self.claims if article_id not in g.articles and len(g.articles) >= need]
+        return [
+            g
+            for g in self.claims
+            if article_id not in g.articles and article_id not in g.partial_articles and len(g.articles) >= need
+        ]
 
 
 class Comparer:
     """Holds the loaded models; ``compare`` may be called many times."""
 
     def __init__(
-        self, resolver: Resolver | None = None, embedder: Embedder | None = None, settings: CompareSettings = DEFAULT
+        self,
+        resolver: Resolver | None = None,
+        embedder: Embedder | None = None,
+        settings: CompareSettings = DEFAULT,
+        judge: Judge | None = None,
     ) -> None:
         self.resolver = resolver or Resolver()
         self.embedder = embedder or Embedder()
+        self.judge = judge or load_judge()
         self.settings = settings
 
     def compare(
@@ -84,7 +95,7 @@ class Comparer:
         entities = link_entities([c for r in resolutions.values() for c in r.clusters])
         quote_groups = group_quotes([q for r in resolutions.values() for q in r.quotes], cfg.quotes)
         claims = [c for a, d in kept for c in extract_claims(resolutions[a.id], d, cfg.claims)]
-        groups = align_claims(claims, self.embedder.encode([c.resolved for c in claims]), cfg.claims)
+        groups = align_claims(claims, self.embedder.encode([c.resolved for c in claims]), self.judge, cfg.claims)
         terms: dict[str, Counter[str]] = {}
         for a, d in kept:
             terms.setdefault(a.outlet or a.id, Counter()).update(outlet_terms(d, resolutions[a.id].quote_index))

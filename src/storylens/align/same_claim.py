@@ -1,14 +1,20 @@
-"""Do two claims from different outlets state the same thing? One decision, used
-by `compare` and scored by `benchmarks/claim_pairs.py` on MRPC-style pairs.
+"""Do two claims from different outlets state the same thing? One decision
+(``Judge.same``), used by `compare` and scored by `benchmarks/claim_pairs.py`
+on MRPC-style pairs.
 
-A logistic model over signals that each earn their place on MRPC dev: the
-MiniLM cosine of the two resolved sentences, lexical overlap (token-set and
-token-sort ratios, word and bigram Jaccard), length ratio, and agreement of
-numbers, capitalised names and negation. Weights are fitted on MRPC train by
-``scripts/train_claims.py`` and ship as ``align/models/same_claim.json`` (a
-few hundred bytes); the threshold is chosen on train. Without the file the
-old fixed rule (0.75 x cosine + 0.25 x token-set ratio >= 0.72) decides,
-with a warning.
+Two judges share the interface:
+
+- ``CrossEncoderJudge`` (the default): the MiniLM cross-encoder of
+  ``claim_encoder.py``, fine-tuned on MRPC train, reads both sentences at once.
+- ``FeatureJudge``: a logistic model over the bi-encoder cosine and lexical
+  signals (token-set and token-sort ratios, word and bigram Jaccard, length
+  ratio, agreement of numbers, capitalised names and negation), fitted on MRPC
+  train by ``scripts/train_claims.py``; it is the fallback when the
+  cross-encoder's file is missing, and ``fixed_rule()`` (0.75 x cosine + 0.25
+  x token-set >= 0.72, what compare used before) when its own is.
+
+Either way a pair is judged only when its bi-encoder cosine reaches
+``PREFILTER_COSINE``, which keeps 99 % of MRPC train's same-claim pairs.
 """
 
 from __future__ import annotations
@@ -17,19 +23,65 @@ import json
 import math
 import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from itertools import pairwise
 from pathlib import Path
+from typing import Protocol
 
+import numpy as np
 from rapidfuzz import fuzz
 
 MODEL_FILE = "same_claim.json"
+# 99.0 % of MRPC train's positive pairs have a MiniLM cosine of at least 0.5.
+PREFILTER_COSINE = 0.5
 _WORD = re.compile(r"[\w']+")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _NEGATION = frozenset({"not", "no", "never", "n't", "nobody", "nothing", "none", "neither", "nor", "without"})
 _STOP = frozenset(
-    ["a", "an", "the", "of", "to", "in", "on", "at", "for", "and", "or", "but", "is", "are", "was", "were", "be", "been", "by", "with", "as", "that", "this", "it", "its", "from", "has", "have", "had", "will", "would", "said", "says", "say", "he", "she", "they", "his", "her", "their"]
+    {
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "and",
+        "or",
+        "but",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "by",
+        "with",
+        "as",
+        "that",
+        "this",
+        "it",
+        "its",
+        "from",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "said",
+        "says",
+        "say",
+        "he",
+        "she",
+        "they",
+        "his",
+        "her",
+        "their",
+    }
 )
 
 FEATURES: tuple[str, ...] = (
@@ -153,3 +205,62 @@ def fixed_rule() -> SameClaim:
     k = 60.0
     weights = {"bias": -0.72 * k, "cosine": 0.75 * k, "token_set": 0.25 * k}
     return SameClaim(weights, 0.5, {"source": "fixed rule"}, min_cosine=(0.72 - 0.25) / 0.75)
+
+
+class FeatureJudge:
+    """The logistic feature model as a judge."""
+
+    name = "feature model"
+
+    def __init__(self, model: SameClaim | None = None) -> None:
+        self.model = model or SameClaim.load()
+        self.threshold = self.model.threshold
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]], cosines: Sequence[float]) -> np.ndarray:
+        return np.array([self.model.probability(a, b, c) for (a, b), c in zip(pairs, cosines, strict=True)])
+
+
+class CrossEncoderJudge:
+    """The fine-tuned MiniLM cross-encoder as a judge."""
+
+    name = "MiniLM cross-encoder"
+
+    def __init__(self, path: Path | None = None) -> None:
+        from storylens.align.claim_encoder import ClaimEncoder, default_model_path
+
+        path = path or default_model_path()
+        self.encoder = ClaimEncoder(path)
+        meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        self.threshold = float(meta["threshold"])
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]], cosines: Sequence[float]) -> np.ndarray:
+        return self.encoder.probabilities(pairs)
+
+
+class Judge(Protocol):
+    name: str
+    threshold: float
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]], cosines: Sequence[float]) -> np.ndarray: ...
+
+
+def load_judge() -> Judge:
+    """The cross-encoder when its file ships, else the feature model (with a warning)."""
+    from storylens.align.claim_encoder import default_model_path
+
+    if default_model_path().exists():
+        return CrossEncoderJudge()
+    warnings.warn("the claim cross-encoder is missing: claims are matched by the feature model", stacklevel=2)
+    return FeatureJudge()
+
+
+def judge_pairs(
+    judge: Judge, pairs: Sequence[tuple[str, str]], cosines: Sequence[float], prefilter: float = PREFILTER_COSINE
+) -> np.ndarray:
+    """The same-claim probability of each pair; 0 for pairs below the cosine prefilter.
+    This is the one decision: ``probability >= judge.threshold`` means the same claim."""
+    out = np.zeros(len(pairs), dtype=np.float32)
+    keep = [i for i, c in enumerate(cosines) if c >= prefilter]
+    if keep:
+        out[keep] = judge.probabilities([pairs[i] for i in keep], [cosines[i] for i in keep])
+    return out

@@ -21,12 +21,14 @@ def _short(text: str, n: int = 110) -> str:
 def summary(cmp: Comparison) -> Group:
     outlet_of = cmp.outlet_of
     parts: list = []
-    shared = [g for g in cmp.claims if len(g.articles) > 1]
+    shared = [g for g in cmp.claims if len(g.articles) > 1 or g.partial_articles]
     t = Table(title="Reported by more than one outlet")
     t.add_column("outlets")
     t.add_column("claim")
     for g in shared[:MAX_ROWS]:
         outlets = "all" if len(g.articles) == len(cmp.articles) else ", ".join(outlet_of[a] for a in g.articles)
+        if g.partial_articles:
+            outlets += "; in part: " + ", ".join(outlet_of[a] for a in g.partial_articles)
         t.add_row(plain(outlets), plain(_short(g.text)))
     if not shared:
         t.add_row("—", "no claim was matched across outlets")

@@ -103,6 +103,11 @@ def comparison_json(cmp: Comparison) -> dict[str, Any]:
                     {"article": c.article_id, "start": c.start, "end": c.end, "text": c.text, "resolved": c.resolved}
                     for c in g.claims
                 ],
+                "partial": [
+                    {"article": c.article_id, "start": c.start, "end": c.end, "text": c.text}
+                    for c in g.partial
+                    if c.article_id in g.partial_articles
+                ],
             }
             for g in cmp.claims
         ],
