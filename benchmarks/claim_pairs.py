@@ -1,14 +1,14 @@
 """Score the same-claim decision `compare` makes on any file of sentence pairs.
 
     .venv/bin/python benchmarks/claim_pairs.py --pairs ../shared/benchmarks/mrpc/dev.tsv [--json OUT]
-        [--judge default|features|rule]
+        [--judge default|features|cross-encoder|rule]
 
 The file is in the MRPC layout: tab-separated, a header line, no quoting
 (``csv.QUOTE_NONE``), columns ``label, sentence1, sentence2, ...``. Each pair
 goes through exactly what ``align_claims`` runs: MiniLM cosines from the
 ``Embedder``, then ``same_claim.judge_pairs`` with the judge ``Comparer``
-loads (``--judge`` swaps in the feature model or the old fixed rule, to
-compare them in one run). Prints accuracy, precision, recall, F1 and n;
+loads (``--judge`` swaps in another judge: the feature model, the
+cross-encoder when its file is there, or the old fixed rule). Prints accuracy, precision, recall, F1 and n;
 ``--json`` writes them (percent).
 """
 
@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from storylens.align.embed import Embedder
-from storylens.align.same_claim import FeatureJudge, Judge, fixed_rule, judge_pairs, load_judge
+from storylens.align.same_claim import CrossEncoderJudge, FeatureJudge, Judge, Pair, RuleJudge, judge_pairs, load_judge
 from storylens.align.settings import ClaimSettings
 
 
@@ -60,20 +60,19 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pairs", type=Path, required=True)
     ap.add_argument("--json", type=Path)
-    ap.add_argument("--judge", choices=["default", "features", "rule"], default="default")
+    ap.add_argument("--judge", choices=["default", "features", "cross-encoder", "rule"], default="default")
     args = ap.parse_args()
     pairs, gold = read_pairs(args.pairs)
     if not pairs:
         sys.exit(f"{args.pairs}: no pairs in the MRPC layout")
-    judge: Judge = {"default": load_judge, "features": FeatureJudge, "rule": lambda: FeatureJudge(fixed_rule())}[
-        args.judge
-    ]()
+    makers = {"default": load_judge, "features": FeatureJudge, "cross-encoder": CrossEncoderJudge, "rule": RuleJudge}
+    judge: Judge = makers[args.judge]()
     t = time.perf_counter()
     embedder = Embedder()
-    va = embedder.encode([a for a, _ in pairs])
-    vb = embedder.encode([b for _, b in pairs])
-    cosines = np.einsum("ij,ij->i", va, vb).tolist()
-    probs = judge_pairs(judge, pairs, cosines, ClaimSettings().prefilter_cosine)
+    va, ta = embedder.encode_with_tokens([a for a, _ in pairs])
+    vb, tb = embedder.encode_with_tokens([b for _, b in pairs])
+    items = [Pair(a, b, float(va[i] @ vb[i]), ta[i], tb[i]) for i, (a, b) in enumerate(pairs)]
+    probs = judge_pairs(judge, items, ClaimSettings().prefilter_cosine)
     seconds = time.perf_counter() - t
     result = metrics(gold, (probs >= judge.threshold).astype(int))
     print(

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_compare import articles
 from storylens.align.claims import extract_claims
 from storylens.align.embed import Embedder
-from storylens.align.same_claim import judge_pairs, load_judge
+from storylens.align.same_claim import Pair, judge_pairs, load_judge
 from storylens.align.settings import ClaimSettings
 from storylens.coref.resolver import Resolver
 
@@ -36,7 +36,7 @@ def main() -> None:
     batch = articles(args.articles)
     docs = resolver.nlp.pipe([a.text for a in batch])
     claims = [c for a, d in zip(batch, docs, strict=True) for c in extract_claims(resolver.resolve_doc(a, d), d)]
-    vectors = embedder.encode([c.resolved for c in claims])
+    vectors, tokens = embedder.encode_with_tokens([c.resolved for c in claims])
     sims = vectors @ vectors.T
     pairs, candidates = 0, []
     for i in range(len(claims)):
@@ -46,8 +46,10 @@ def main() -> None:
             pairs += 1
             if sims[i, j] >= PREFILTER:
                 candidates.append((i, j))
-    texts = [(claims[i].resolved, claims[j].resolved) for i, j in candidates]
-    probs = judge_pairs(judge, texts, [float(sims[i, j]) for i, j in candidates], PREFILTER)
+    items = [
+        Pair(claims[i].resolved, claims[j].resolved, float(sims[i, j]), tokens[i], tokens[j]) for i, j in candidates
+    ]
+    probs = judge_pairs(judge, items, PREFILTER)
     scored = [(float(p), i, j) for p, (i, j) in zip(probs, candidates, strict=True)]
     print(f"{len(batch)} unrelated documents, {len(claims)} claims, {pairs:,} cross-document pairs")
     print(f"{'threshold':>9} {'false pairs':>11} {'rate':>9}")

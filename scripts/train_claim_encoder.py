@@ -23,7 +23,7 @@ import torch
 from storylens.align.claim_encoder import ClaimEncoder, build, default_model_path, logits, trained_state
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_claims import MRPC, read_pairs, scores  # noqa: E402
+from train_claims import MRPC, read_pairs, scores
 
 
 def batches(pairs: list[tuple[str, str, int]], size: int, shuffle: bool) -> list[list[tuple[str, str, int]]]:
@@ -70,8 +70,14 @@ def main() -> None:
         out = []
         with torch.inference_mode():
             for batch in batches(pairs, 32, shuffle=False):
-                enc = tokenizer([p[0] for p in batch], [p[1] for p in batch], truncation=True, max_length=128,
-                                padding=True, return_tensors="pt")
+                enc = tokenizer(
+                    [p[0] for p in batch],
+                    [p[1] for p in batch],
+                    truncation=True,
+                    max_length=128,
+                    padding=True,
+                    return_tensors="pt",
+                )
                 out += list(zip(batch, torch.sigmoid(logits(encoder, head, enc)).tolist(), strict=True))
         got = {(p[0], p[1]): s for p, s in out}
         return np.array([got[(p[0], p[1])] for p in pairs])
@@ -83,8 +89,14 @@ def main() -> None:
         t = time.perf_counter()
         total = 0.0
         for k, batch in enumerate(batches(fit, 16, shuffle=True), 1):
-            enc = tokenizer([p[0] for p in batch], [p[1] for p in batch], truncation=True, max_length=128,
-                            padding=True, return_tensors="pt")
+            enc = tokenizer(
+                [p[0] for p in batch],
+                [p[1] for p in batch],
+                truncation=True,
+                max_length=128,
+                padding=True,
+                return_tensors="pt",
+            )
             loss = loss_fn(logits(encoder, head, enc), torch.tensor([float(p[2]) for p in batch]))
             opt.zero_grad()
             loss.backward()
@@ -106,11 +118,21 @@ def main() -> None:
     scorer = ClaimEncoder(args.out)
     dp = scorer.probabilities(list(zip(da, db, strict=True)))
     dacc, df1 = scores(dy, (dp >= th).astype(int))
-    meta = {"threshold": round(th, 2), "epoch": epoch, "held_out_accuracy": round(acc, 1),
-            "dev_accuracy": round(dacc, 1), "dev_f1": round(df1, 1), "train_pairs": len(fit) // 2, "layers": args.layers, "lr": args.lr}
+    meta = {
+        "threshold": round(th, 2),
+        "epoch": epoch,
+        "held_out_accuracy": round(acc, 1),
+        "dev_accuracy": round(dacc, 1),
+        "dev_f1": round(df1, 1),
+        "train_pairs": len(fit) // 2,
+        "layers": args.layers,
+        "lr": args.lr,
+    }
     meta_path.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    print(f"saved {args.out} ({args.out.stat().st_size / 1e6:.1f} MB): epoch {epoch}, threshold {th:.2f}; "
-          f"MRPC dev accuracy {dacc:.1f} F1 {df1:.1f}")
+    print(
+        f"saved {args.out} ({args.out.stat().st_size / 1e6:.1f} MB): epoch {epoch}, threshold {th:.2f}; "
+        f"MRPC dev accuracy {dacc:.1f} F1 {df1:.1f}"
+    )
 
 
 if __name__ == "__main__":

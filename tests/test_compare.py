@@ -325,24 +325,35 @@ def test_demo_strike_claims_align(comparer: Comparer) -> None:
 
 
 def test_judge_pairs_skips_pairs_below_the_prefilter() -> None:
-    from storylens.align.same_claim import FeatureJudge, fixed_rule, judge_pairs
+    from storylens.align.same_claim import Pair, RuleJudge, judge_pairs
 
-    judge = FeatureJudge(fixed_rule())
-    pairs = [("The port closed on Tuesday.", "The port closed on Tuesday."), ("a b c", "x y z")]
-    probs = judge_pairs(judge, pairs, [1.0, 0.2], prefilter=0.5)
+    judge = RuleJudge()
+    pairs = [Pair("The port closed on Tuesday.", "The port closed on Tuesday.", 1.0), Pair("a b c", "x y z", 0.2)]
+    probs = judge_pairs(judge, pairs, prefilter=0.5)
     assert probs[0] >= judge.threshold and probs[1] == 0.0
 
 
-def test_feature_model_ships_and_separates_paraphrase_from_unrelated() -> None:
-    from storylens.align.same_claim import FEATURES, SameClaim, default_model_path
+def test_shipped_judge_combines_both_models_and_separates_paraphrase_from_unrelated() -> None:
+    from storylens.align.embed import Embedder
+    from storylens.align.same_claim import FEATURES, CrossEncoderJudge, EnsembleJudge, FeatureJudge, Pair, load_judge
 
-    model = SameClaim.load(default_model_path())
-    assert set(model.weights) == set(FEATURES)
-    same = model.probability("Workers at the port went on strike on Tuesday.", "Port workers struck on Tuesday.", 0.85)
-    other = model.probability(
-        "Workers at the port went on strike on Tuesday.", "The mayor faces an election in May.", 0.2
+    judge = load_judge()
+    assert isinstance(judge, EnsembleJudge)
+    assert [type(j) for j in judge.judges] == [CrossEncoderJudge, FeatureJudge]
+    assert tuple(judge.judges[1].meta["features"]) == FEATURES
+    texts = [
+        "Workers at the port went on strike on Tuesday.",
+        "Port workers walked off the job on Tuesday.",
+        "The mayor faces an election in May.",
+    ]
+    vectors, tokens = Embedder().encode_with_tokens(texts)
+    same, other = judge.probabilities(
+        [
+            Pair(texts[0], texts[1], float(vectors[0] @ vectors[1]), tokens[0], tokens[1]),
+            Pair(texts[0], texts[2], float(vectors[0] @ vectors[2]), tokens[0], tokens[2]),
+        ]
     )
-    assert same > other
+    assert same >= judge.threshold > other
 
 
 def test_claim_pairs_benchmark_scores_a_pair_file(tmp_path: Path) -> None:

@@ -12,13 +12,14 @@ bucket size.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span
 
-from storylens.align.same_claim import Judge, judge_pairs
+from storylens.align.same_claim import Judge, Pair, judge_pairs
 from storylens.align.settings import ClaimSettings
 from storylens.model import Claim, Cluster, Resolution
 from storylens.nlp.vocab import SPEECH_VERBS, SUBJECT_DEPS, VERB_POS
@@ -200,20 +201,39 @@ def lexical_similarity(a: str, b: str) -> float:
     return fuzz.token_set_ratio(a.lower(), b.lower()) / 100
 
 
+# Sentence vectors and token vectors of texts, in order (``Embedder.encode_with_tokens``).
+Encoder = Callable[[list[str]], tuple[np.ndarray, list[np.ndarray]]]
+
+
 def align_claims(
-    claims: list[Claim], vectors: np.ndarray, judge: Judge, settings: ClaimSettings = DEFAULT
+    claims: list[Claim],
+    vectors: np.ndarray,
+    judge: Judge,
+    settings: ClaimSettings = DEFAULT,
+    tokens: list[np.ndarray] | None = None,
+    encode: Encoder | None = None,
 ) -> list[ClaimGroup]:
     """Each group holds at most one claim per article; the most probable matches
     join first. ``judge`` decides which pairs state the same thing (the decision
-    `benchmarks/claim_pairs.py` scores)."""
+    `benchmarks/claim_pairs.py` scores); ``tokens`` are the claims' token
+    vectors, and ``encode`` embeds main clauses for partial support (none
+    without it)."""
     candidates = [
         (i, j)
         for i, j in sorted(candidate_pairs(vectors, settings.prefilter_cosine, settings))
         if claims[i].article_id != claims[j].article_id
     ]
-    texts = [(claims[i].resolved, claims[j].resolved) for i, j in candidates]
-    cosines = [float(vectors[i] @ vectors[j]) for i, j in candidates]
-    probs = judge_pairs(judge, texts, cosines, settings.prefilter_cosine)
+    pairs = [
+        Pair(
+            claims[i].resolved,
+            claims[j].resolved,
+            float(vectors[i] @ vectors[j]),
+            tokens[i] if tokens else None,
+            tokens[j] if tokens else None,
+        )
+        for i, j in candidates
+    ]
+    probs = judge_pairs(judge, pairs, settings.prefilter_cosine)
     scored = [(float(p), i, j) for p, (i, j) in zip(probs, candidates, strict=True) if p >= judge.threshold]
     scored.sort(reverse=True)
     group_of = list(range(len(claims)))
@@ -231,26 +251,39 @@ def align_claims(
     groups.sort(key=lambda g: (-len(g.articles), g.claims[0].article_id, g.claims[0].start))
     for n, g in enumerate(groups):
         g.id = f"c{n}"
-    _link_partial(claims, candidates, probs, judge, {id(c): g for g in groups for c in g.claims})
+    if encode is not None:
+        _link_partial(claims, candidates, probs, judge, {id(c): g for g in groups for c in g.claims}, encode)
     return groups
 
 
 def _link_partial(
-    claims: list[Claim], candidates: list[tuple[int, int]], probs: np.ndarray, judge: Judge, group_of: dict
+    claims: list[Claim],
+    candidates: list[tuple[int, int]],
+    probs: np.ndarray,
+    judge: Judge,
+    group_of: dict[int, ClaimGroup],
+    encode: Encoder,
 ) -> None:
     """Pairs in different groups whose main clauses state the same thing (`went on
     strike on Tuesday` / `walked off the job on Tuesday after talks collapsed`):
     each group records the other's claim as partial support."""
-    todo = []
-    for (i, j), p in zip(candidates, probs, strict=True):
-        a, b = claims[i], claims[j]
-        if p >= judge.threshold or group_of[id(a)] is group_of[id(b)] or not (a.core or b.core):
-            continue
-        todo.append((a, b, (a.core or a.resolved, b.core or b.resolved)))
+    todo = [
+        (claims[i], claims[j])
+        for (i, j), p in zip(candidates, probs, strict=True)
+        if p < judge.threshold
+        and group_of[id(claims[i])] is not group_of[id(claims[j])]
+        and (claims[i].core or claims[j].core)
+    ]
     if not todo:
         return
-    core_probs = judge.probabilities([t[2] for t in todo], [1.0] * len(todo))
-    for (a, b, _), p in zip(todo, core_probs, strict=True):
+    texts = list(dict.fromkeys(c.core or c.resolved for pair in todo for c in pair))
+    vectors, tokens = encode(texts)
+    row = {t: k for k, t in enumerate(texts)}
+    pairs = []
+    for a, b in todo:
+        ka, kb = row[a.core or a.resolved], row[b.core or b.resolved]
+        pairs.append(Pair(texts[ka], texts[kb], float(vectors[ka] @ vectors[kb]), tokens[ka], tokens[kb]))
+    for (a, b), p in zip(todo, judge_pairs(judge, pairs), strict=True):
         if p >= judge.threshold:
             group_of[id(a)].partial.append(b)
             group_of[id(b)].partial.append(a)

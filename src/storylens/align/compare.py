@@ -95,7 +95,8 @@ class Comparer:
         entities = link_entities([c for r in resolutions.values() for c in r.clusters])
         quote_groups = group_quotes([q for r in resolutions.values() for q in r.quotes], cfg.quotes)
         claims = [c for a, d in kept for c in extract_claims(resolutions[a.id], d, cfg.claims)]
-        groups = align_claims(claims, self.embedder.encode([c.resolved for c in claims]), self.judge, cfg.claims)
+        vectors, tokens = self.embedder.encode_with_tokens([c.resolved for c in claims])
+        groups = align_claims(claims, vectors, self.judge, cfg.claims, tokens, self.embedder.encode_with_tokens)
         terms: dict[str, Counter[str]] = {}
         for a, d in kept:
             terms.setdefault(a.outlet or a.id, Counter()).update(outlet_terms(d, resolutions[a.id].quote_index))

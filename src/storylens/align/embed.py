@@ -51,3 +51,22 @@ class Embedder:
         vectors = self._model.encode(unique, batch_size=BATCH, normalize_embeddings=True, show_progress_bar=False)
         rows = {t: i for i, t in enumerate(unique)}
         return np.asarray(vectors, dtype=np.float32)[[rows[t] for t in texts]]
+
+    def encode_with_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Sentence vectors (L2-normalised, as ``encode`` gives) and, from the same
+        pass, each text's contextual token vectors without [CLS] and [SEP]
+        (L2-normalised rows), for word-by-word alignment of two claims."""
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32), []
+        unique = list(dict.fromkeys(texts))
+        outputs = self._model.encode(unique, batch_size=BATCH, output_value=None, show_progress_bar=False)
+        vectors = np.stack([o["sentence_embedding"].float().numpy() for o in outputs])
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        tokens = []
+        for o in outputs:
+            t = o["token_embeddings"].float().numpy()
+            t = t[1:-1] if len(t) > 2 else t
+            tokens.append(t / np.maximum(np.linalg.norm(t, axis=1, keepdims=True), 1e-9))
+        rows = {t: i for i, t in enumerate(unique)}
+        order = [rows[t] for t in texts]
+        return vectors[order].astype(np.float32), [tokens[i] for i in order]

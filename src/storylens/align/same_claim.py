@@ -2,16 +2,19 @@
 (``Judge.same``), used by `compare` and scored by `benchmarks/claim_pairs.py`
 on MRPC-style pairs.
 
-Two judges share the interface:
+Judges share one interface:
 
-- ``CrossEncoderJudge`` (the default): the MiniLM cross-encoder of
-  ``claim_encoder.py``, fine-tuned on MRPC train, reads both sentences at once.
-- ``FeatureJudge``: a logistic model over the bi-encoder cosine and lexical
-  signals (token-set and token-sort ratios, word and bigram Jaccard, length
-  ratio, agreement of numbers, capitalised names and negation), fitted on MRPC
-  train by ``scripts/train_claims.py``; it is the fallback when the
-  cross-encoder's file is missing, and ``fixed_rule()`` (0.75 x cosine + 0.25
-  x token-set >= 0.72, what compare used before) when its own is.
+- ``FeatureJudge`` (shipped): gradient-boosted trees over the bi-encoder
+  cosine, lexical signals (token-set and token-sort ratios, word and bigram
+  Jaccard, length ratio, agreement of numbers, capitalised names and negation)
+  and a word-by-word alignment of the two sentences' MiniLM token vectors,
+  fitted on MRPC train by ``scripts/train_claims.py``.
+- ``CrossEncoderJudge`` (shipped): the MiniLM cross-encoder of
+  ``claim_encoder.py``, all six layers fine-tuned on MRPC train for one epoch.
+- ``EnsembleJudge``: what ``load_judge`` gives when both ship, the mean of the
+  two probabilities against the mean of their train-chosen thresholds.
+- ``RuleJudge``: the fixed rule compare used before (0.75 x cosine + 0.25 x
+  token-set >= 0.72), the fallback when the model file is missing.
 
 Either way a pair is judged only when its bi-encoder cosine reaches
 ``PREFILTER_COSINE``, which keeps 99 % of MRPC train's same-claim pairs.
@@ -20,11 +23,11 @@ Either way a pair is judged only when its bi-encoder cosine reaches
 from __future__ import annotations
 
 import json
-import math
+import pickle
 import re
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib.resources import files
 from itertools import pairwise
 from pathlib import Path
@@ -33,7 +36,9 @@ from typing import Protocol
 import numpy as np
 from rapidfuzz import fuzz
 
-MODEL_FILE = "same_claim.json"
+from storylens.errors import ModelMissingError
+
+MODEL_FILE = "same_claim.json"  # settings and threshold; the trees are in same_claim.pkl
 # 99.0 % of MRPC train's positive pairs have a MiniLM cosine of at least 0.5.
 PREFILTER_COSINE = 0.5
 _WORD = re.compile(r"[\w']+")
@@ -99,6 +104,14 @@ FEATURES: tuple[str, ...] = (
     "names_only_one_side",
     "negation_differs",
     "cosine_x_token_set",
+    # Word-by-word alignment of the two sentences' contextual MiniLM token vectors:
+    # how well each word of one finds a counterpart in the other.
+    "align_mean_ab",
+    "align_mean_ba",
+    "align_mean_min",
+    "align_unmatched_50",
+    "align_unmatched_70",
+    "align_worst3",
 )
 
 
@@ -121,7 +134,27 @@ def _names(text: str) -> set[str]:
     return out
 
 
-def pair_features(a: str, b: str, cosine: float) -> list[float]:
+def alignment_features(ta: np.ndarray | None, tb: np.ndarray | None) -> dict[str, float]:
+    """From L2-normalised token vectors (rows): mean best match each way, the
+    weaker side, the share of words without a match above 0.5 and 0.7 (on the
+    side with more such words), and the mean of the three worst matches."""
+    if ta is None or tb is None or not len(ta) or not len(tb):
+        return dict.fromkeys(FEATURES[14:], 0.0)
+    sims = ta @ tb.T
+    ab, ba = sims.max(1), sims.max(0)
+    return {
+        "align_mean_ab": float(ab.mean()),
+        "align_mean_ba": float(ba.mean()),
+        "align_mean_min": float(min(ab.mean(), ba.mean())),
+        "align_unmatched_50": float(max((ab < 0.5).mean(), (ba < 0.5).mean())),
+        "align_unmatched_70": float(max((ab < 0.7).mean(), (ba < 0.7).mean())),
+        "align_worst3": float(min(np.sort(ab)[:3].mean(), np.sort(ba)[:3].mean())),
+    }
+
+
+def pair_features(
+    a: str, b: str, cosine: float, ta: np.ndarray | None = None, tb: np.ndarray | None = None
+) -> list[float]:
     wa, wb = _words(a), _words(b)
     sa, sb = set(wa), set(wb)
     ca, cb = sa - _STOP, sb - _STOP
@@ -145,122 +178,130 @@ def pair_features(a: str, b: str, cosine: float) -> list[float]:
         "names_only_one_side": len(ma ^ mb) / max(len(ma | mb), 1),
         "negation_differs": float(bool(sa & _NEGATION) != bool(sb & _NEGATION)),
         "cosine_x_token_set": cosine * token_set,
+        **alignment_features(ta, tb),
     }
     return [values[name] for name in FEATURES]
 
 
-def default_model_path() -> Path:
-    return Path(str(files("storylens.align") / "models" / MODEL_FILE))
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """Two claims to judge: their texts, the cosine of their sentence vectors and,
+    when known, their token vectors (``Embedder.encode_with_tokens``)."""
 
-
-@dataclass(slots=True)
-class SameClaim:
-    """``probability`` of "same claim" for a pair; ``same`` when it reaches ``threshold``."""
-
-    weights: dict[str, float]
-    threshold: float = 0.5
-    meta: dict = field(default_factory=dict)
-    # Pairs whose cosine is below this never reach the threshold on train: skip scoring them.
-    min_cosine: float = 0.0
-
-    def probability(self, a: str, b: str, cosine: float) -> float:
-        z = sum(self.weights.get(n, 0.0) * v for n, v in zip(FEATURES, pair_features(a, b, cosine), strict=True))
-        return 1 / (1 + math.exp(-z))
-
-    def same(self, a: str, b: str, cosine: float) -> bool:
-        return self.probability(a, b, cosine) >= self.threshold
-
-    def save(self, path: Path) -> None:
-        data = {
-            "features": list(FEATURES),
-            "weights": self.weights,
-            "threshold": self.threshold,
-            "min_cosine": self.min_cosine,
-            "meta": self.meta,
-        }
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-
-    @classmethod
-    def load(cls, path: Path | None = None) -> SameClaim:
-        path = path or default_model_path()
-        if not path.exists():
-            warnings.warn(
-                f"{path} is missing: claims are matched by the fixed rule 0.75 x cosine + 0.25 x token-set >= 0.72",
-                stacklevel=2,
-            )
-            return fixed_rule()
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(
-            {k: float(v) for k, v in data["weights"].items()},
-            float(data["threshold"]),
-            data.get("meta", {}),
-            float(data.get("min_cosine", 0.0)),
-        )
-
-
-def fixed_rule() -> SameClaim:
-    """The rule compare used before the learned model, as the same kind of object:
-    0.75 cosine + 0.25 token-set >= 0.72, written as a logistic score with a steep slope."""
-    k = 60.0
-    weights = {"bias": -0.72 * k, "cosine": 0.75 * k, "token_set": 0.25 * k}
-    return SameClaim(weights, 0.5, {"source": "fixed rule"}, min_cosine=(0.72 - 0.25) / 0.75)
-
-
-class FeatureJudge:
-    """The logistic feature model as a judge."""
-
-    name = "feature model"
-
-    def __init__(self, model: SameClaim | None = None) -> None:
-        self.model = model or SameClaim.load()
-        self.threshold = self.model.threshold
-
-    def probabilities(self, pairs: Sequence[tuple[str, str]], cosines: Sequence[float]) -> np.ndarray:
-        return np.array([self.model.probability(a, b, c) for (a, b), c in zip(pairs, cosines, strict=True)])
-
-
-class CrossEncoderJudge:
-    """The fine-tuned MiniLM cross-encoder as a judge."""
-
-    name = "MiniLM cross-encoder"
-
-    def __init__(self, path: Path | None = None) -> None:
-        from storylens.align.claim_encoder import ClaimEncoder, default_model_path
-
-        path = path or default_model_path()
-        self.encoder = ClaimEncoder(path)
-        meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-        self.threshold = float(meta["threshold"])
-
-    def probabilities(self, pairs: Sequence[tuple[str, str]], cosines: Sequence[float]) -> np.ndarray:
-        return self.encoder.probabilities(pairs)
+    a: str
+    b: str
+    cosine: float
+    ta: np.ndarray | None = None
+    tb: np.ndarray | None = None
 
 
 class Judge(Protocol):
     name: str
     threshold: float
 
-    def probabilities(self, pairs: Sequence[tuple[str, str]], cosines: Sequence[float]) -> np.ndarray: ...
+    def probabilities(self, pairs: Sequence[Pair]) -> np.ndarray: ...
+
+
+def default_model_path() -> Path:
+    return Path(str(files("storylens.align") / "models" / MODEL_FILE))
+
+
+class RuleJudge:
+    """What compare used before a model was learned: 0.75 x cosine + 0.25 x
+    token-set ratio >= 0.72, as a score in [0, 1] with that threshold."""
+
+    name = "fixed rule"
+    threshold = 0.72
+
+    def probabilities(self, pairs: Sequence[Pair]) -> np.ndarray:
+        return np.array([0.75 * p.cosine + 0.25 * fuzz.token_set_ratio(p.a.lower(), p.b.lower()) / 100 for p in pairs])
+
+
+class FeatureJudge:
+    """Gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier) over
+    ``FEATURES``, fitted on MRPC train by ``scripts/train_claims.py``."""
+
+    name = "feature model"
+
+    def __init__(self, path: Path | None = None) -> None:
+        path = path or default_model_path()
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        if tuple(meta["features"]) != FEATURES:
+            raise ModelMissingError(f"{path} was trained on other features; rerun scripts/train_claims.py")
+        import sklearn
+
+        if meta["sklearn"] != sklearn.__version__:
+            raise ModelMissingError(
+                f"{path} was saved with scikit-learn {meta['sklearn']}, this is {sklearn.__version__}; "
+                "run `make install` or scripts/train_claims.py"
+            )
+        # The pickle is the package's own file, written by scripts/train_claims.py.
+        with path.with_suffix(".pkl").open("rb") as f:
+            self.model = pickle.load(f)
+        self.threshold = float(meta["threshold"])
+        self.meta = meta
+
+    def probabilities(self, pairs: Sequence[Pair]) -> np.ndarray:
+        if not pairs:
+            return np.zeros(0)
+        rows = np.array([pair_features(p.a, p.b, p.cosine, p.ta, p.tb) for p in pairs])
+        return self.model.predict_proba(rows)[:, 1]
+
+
+class CrossEncoderJudge:
+    """The fine-tuned MiniLM cross-encoder (``claim_encoder.py``) as a judge."""
+
+    name = "MiniLM cross-encoder"
+
+    def __init__(self, path: Path | None = None) -> None:
+        from storylens.align.claim_encoder import ClaimEncoder
+        from storylens.align.claim_encoder import default_model_path as encoder_path
+
+        path = path or encoder_path()
+        self.encoder = ClaimEncoder(path)
+        self.threshold = float(json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["threshold"])
+
+    def probabilities(self, pairs: Sequence[Pair]) -> np.ndarray:
+        return self.encoder.probabilities([(p.a, p.b) for p in pairs])
+
+
+class EnsembleJudge:
+    """The mean of several judges' probabilities, against the mean of their
+    thresholds (each chosen on MRPC train): equal weights, nothing tuned on dev."""
+
+    def __init__(self, judges: Sequence[Judge]) -> None:
+        self.judges = list(judges)
+        self.name = " + ".join(j.name for j in self.judges)
+        self.threshold = round(float(np.mean([j.threshold for j in self.judges])), 3)
+
+    def probabilities(self, pairs: Sequence[Pair]) -> np.ndarray:
+        if not pairs:
+            return np.zeros(0)
+        return np.mean([j.probabilities(pairs) for j in self.judges], axis=0)
 
 
 def load_judge() -> Judge:
-    """The cross-encoder when its file ships, else the feature model (with a warning)."""
-    from storylens.align.claim_encoder import default_model_path
+    """The cross-encoder and the feature model together when both ship; whichever
+    loads alone otherwise; the fixed rule, with a warning, when neither does."""
+    judges: list[Judge] = []
+    problems = []
+    for make in (CrossEncoderJudge, FeatureJudge):
+        try:
+            judges.append(make())
+        except (OSError, ModelMissingError) as e:
+            problems.append(str(e))
+    if problems:
+        warnings.warn("same-claim model missing: " + "; ".join(problems), stacklevel=2)
+    if not judges:
+        return RuleJudge()
+    return judges[0] if len(judges) == 1 else EnsembleJudge(judges)
 
-    if default_model_path().exists():
-        return CrossEncoderJudge()
-    warnings.warn("the claim cross-encoder is missing: claims are matched by the feature model", stacklevel=2)
-    return FeatureJudge()
 
-
-def judge_pairs(
-    judge: Judge, pairs: Sequence[tuple[str, str]], cosines: Sequence[float], prefilter: float = PREFILTER_COSINE
-) -> np.ndarray:
+def judge_pairs(judge: Judge, pairs: Sequence[Pair], prefilter: float = PREFILTER_COSINE) -> np.ndarray:
     """The same-claim probability of each pair; 0 for pairs below the cosine prefilter.
     This is the one decision: ``probability >= judge.threshold`` means the same claim."""
-    out = np.zeros(len(pairs), dtype=np.float32)
-    keep = [i for i, c in enumerate(cosines) if c >= prefilter]
+    out = np.zeros(len(pairs), dtype=np.float64)
+    keep = [i for i, p in enumerate(pairs) if p.cosine >= prefilter]
     if keep:
-        out[keep] = judge.probabilities([pairs[i] for i in keep], [cosines[i] for i in keep])
+        out[keep] = judge.probabilities([pairs[i] for i in keep])
     return out
