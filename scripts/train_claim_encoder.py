@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from storylens.align.claim_encoder import ClaimEncoder, build, default_model_path, logits, trained_state
+from storylens.align.claim_encoder import MAX_TOKENS, ClaimEncoder, build, default_model_path, logits, trained_state
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from train_claims import MRPC, read_pairs, scores
@@ -32,6 +32,18 @@ def batches(pairs: list[tuple[str, str, int]], size: int, shuffle: bool) -> list
     if shuffle:
         random.shuffle(out)
     return out
+
+
+def tokenize(tokenizer, batch: list[tuple[str, str, int]]) -> dict:
+    """Both sentences of each pair as one input, as the encoder reads them at inference."""
+    return tokenizer(
+        [p[0] for p in batch],
+        [p[1] for p in batch],
+        truncation=True,
+        max_length=MAX_TOKENS,
+        padding=True,
+        return_tensors="pt",
+    )
 
 
 def main() -> None:
@@ -70,14 +82,7 @@ def main() -> None:
         out = []
         with torch.inference_mode():
             for batch in batches(pairs, 32, shuffle=False):
-                enc = tokenizer(
-                    [p[0] for p in batch],
-                    [p[1] for p in batch],
-                    truncation=True,
-                    max_length=128,
-                    padding=True,
-                    return_tensors="pt",
-                )
+                enc = tokenize(tokenizer, batch)
                 out += list(zip(batch, torch.sigmoid(logits(encoder, head, enc)).tolist(), strict=True))
         got = {(p[0], p[1]): s for p, s in out}
         return np.array([got[(p[0], p[1])] for p in pairs])
@@ -89,14 +94,7 @@ def main() -> None:
         t = time.perf_counter()
         total = 0.0
         for k, batch in enumerate(batches(fit, 16, shuffle=True), 1):
-            enc = tokenizer(
-                [p[0] for p in batch],
-                [p[1] for p in batch],
-                truncation=True,
-                max_length=128,
-                padding=True,
-                return_tensors="pt",
-            )
+            enc = tokenize(tokenizer, batch)
             loss = loss_fn(logits(encoder, head, enc), torch.tensor([float(p[2]) for p in batch]))
             opt.zero_grad()
             loss.backward()

@@ -15,10 +15,10 @@ out-of-fold train predictions. Dev is only reported. Writes
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import json
 import pickle
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -28,22 +28,16 @@ import numpy as np
 from storylens.align.embed import Embedder
 from storylens.align.same_claim import FEATURES, Pair, default_model_path, pair_features
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from claim_pairs import read_pairs as read_pair_file
+
 ROOT = Path(__file__).resolve().parent.parent
 MRPC = ROOT.parent / "shared" / "benchmarks" / "mrpc"
 
 
 def read_pairs(path: Path) -> tuple[list[str], list[str], np.ndarray]:
-    a, b, y = [], [], []
-    with path.open(encoding="utf-8") as f:
-        reader = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
-        next(reader)
-        for row in reader:
-            if len(row) < 3:
-                continue
-            y.append(int(row[0]))
-            a.append(row[1])
-            b.append(row[2])
-    return a, b, np.array(y)
+    pairs, labels = read_pair_file(path)
+    return [a for a, _ in pairs], [b for _, b in pairs], labels
 
 
 def embedded_pairs(embedder: Embedder, a: list[str], b: list[str]) -> list[Pair]:
