@@ -299,6 +299,78 @@ def compare(
 
 
 @app.command()
+def ingest(
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="SOURCE...",
+            help="Folders of .txt/.html, JSONL or CSV files (All the News columns work).",
+            show_default=False,
+        ),
+    ],
+    db: Annotated[Path, typer.Option("--db", help="The DuckDB file to create or add to.")],
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes for coreference.")] = 1,
+    batch: Annotated[int, typer.Option("--batch", min=1, help="Articles stored per transaction.")] = 32,
+) -> None:
+    """Clean, resolve and store an archive; rerunning resumes where it stopped."""
+    import time
+
+    from storylens.store.db import Store
+    from storylens.store.ingest import ingest as run_ingest
+
+    store = Store(db)
+    before = store.counts()
+    t = time.perf_counter()
+    columns = (TextColumn("ingesting"), MofNCompleteColumn(), TextColumn("{task.fields[rate]} articles/s"))
+    with Progress(*columns, TimeElapsedColumn(), console=err, disable=not err.is_terminal) as progress:
+        task = progress.add_task("ingest", total=None, rate="-")
+
+        def advance(n: int) -> None:
+            progress.advance(task, n)
+            done = progress.tasks[0].completed
+            progress.update(task, rate=f"{done / max(time.perf_counter() - t, 1e-9):.1f}")
+
+        summary = run_ingest(sources, store, workers=workers, batch=batch, on_batch=advance)
+    after = store.counts()
+    store.close()
+    stages = ", ".join(f"{k} {v}" for k, v in sorted(summary.by_stage.items())) or "none"
+    err.print(
+        plain(
+            f"{db}: stored {summary.stored}, duplicates {summary.duplicates}, problems {summary.errors} ({stages}), "
+            f"already there {summary.already_done}; the store now holds {after['articles']} articles "
+            f"(was {before['articles']}), {after['skipped']} duplicates, {after['errors']} problems, "
+            f"in {time.perf_counter() - t:.1f} s"
+        )
+    )
+    raise typer.Exit(1 if summary.errors else 0)
+
+
+@app.command()
+def stories(
+    db: Annotated[Path, typer.Option("--db", help="A store made by `storylens ingest`.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", is_flag=True, help="Print {stories: [{id, title, articles}]}.")
+    ] = False,
+) -> None:
+    """Group the stored articles into stories (new articles join existing stories or start new ones)."""
+    from storylens.store.db import Store
+    from storylens.stories.assign import assign_stories
+
+    if not db.exists():
+        raise StorylensError(f"--db {db}: no such store; make one with `storylens ingest SOURCE... --db {db}`")
+    store = Store(db)
+    placed = assign_stories(store)
+    found = store.stories()
+    store.close()
+    if as_json:
+        sys.stdout.write(dumps({"stories": found}) + "\n")
+        return
+    err.print(plain(f"{placed} new articles placed; {len(found)} stories"))
+    for s in found:
+        out.print(plain(f"{s['id']:>6}  {len(s['articles']):>3} articles  {s['title'] or ''}"))
+
+
+@app.command()
 def demo() -> None:
     """Clean, resolve and compare the bundled example articles and show the result."""
     from importlib.resources import files as package_files

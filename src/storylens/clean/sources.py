@@ -57,15 +57,15 @@ class Collected:
         return len(self.articles) + len(self.problems)
 
 
-def expand(inputs: Iterable[str | Path]) -> list[Path]:
-    """Files named, and the article and JSONL files inside folders named (recursively)."""
+def expand(inputs: Iterable[str | Path], suffixes: frozenset[str] | set[str] | None = None) -> list[Path]:
+    """Files named, and the files inside folders named (recursively) whose suffix
+    is an article's or JSONL's (or one of ``suffixes``)."""
+    wanted = suffixes or ARTICLE_SUFFIXES | JSONL_SUFFIXES
     paths: list[Path] = []
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            paths.extend(
-                sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in ARTICLE_SUFFIXES | JSONL_SUFFIXES)
-            )
+            paths.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in wanted))
         else:
             paths.append(p)
     return paths

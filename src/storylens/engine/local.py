@@ -70,6 +70,46 @@ def plan_workers(requested: int, n_articles: int) -> int:
     return max(1, min(requested, n_articles // MIN_ARTICLES_PER_WORKER))
 
 
+class LocalEngine:
+    """Resolves batches of articles in this process or in a pool of worker
+    processes that lives as long as the engine (``with LocalEngine(...) as e``),
+    so each worker loads the pipeline once however many batches come."""
+
+    def __init__(
+        self, workers: int = 1, batch_size: int = 16, resolver: Resolver | None = None, backend: str = "sieve"
+    ) -> None:
+        self.workers, self.batch_size, self.backend = workers, batch_size, backend
+        self._resolver = resolver
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> LocalEngine:
+        if self.workers > 1:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, initializer=_init_worker, initargs=(self.backend,)
+            )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def resolve(self, articles: Sequence[Article]) -> Iterator[Outcome]:
+        """Outcomes in input order. Work is cut into chunks several times smaller
+        than an even share, so a worker that drew long articles does not hold up the end."""
+        if not articles:
+            return
+        if self._pool is None:
+            if self._resolver is None:
+                self._resolver = Resolver(backend=backend_named(self.backend))
+            yield from _outcomes(self._resolver, articles, self.batch_size)
+            return
+        size = max(1, min(self.batch_size, math.ceil(len(articles) / (self.workers * 4))))
+        chunks = [list(articles[i : i + size]) for i in range(0, len(articles), size)]
+        for batch in self._pool.map(_resolve_chunk, chunks, [self.batch_size] * len(chunks)):
+            yield from batch
+
+
 def resolve_articles(
     articles: Sequence[Article],
     workers: int = 1,
@@ -77,15 +117,6 @@ def resolve_articles(
     resolver: Resolver | None = None,
     backend: str = "sieve",
 ) -> Iterator[Outcome]:
-    """Outcomes in input order. Work is cut into chunks several times smaller than
-    an even share, so a worker that drew long articles does not hold up the end."""
-    if not articles:
-        return
-    if workers <= 1:
-        yield from _outcomes(resolver or Resolver(backend=backend_named(backend)), articles, batch_size)
-        return
-    size = max(1, min(batch_size, math.ceil(len(articles) / (workers * 4))))
-    chunks = [list(articles[i : i + size]) for i in range(0, len(articles), size)]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(backend,)) as pool:
-        for batch in pool.map(_resolve_chunk, chunks, [batch_size] * len(chunks)):
-            yield from batch
+    """Resolve ``articles`` with a ``LocalEngine`` made for them."""
+    with LocalEngine(workers, batch_size, resolver, backend) as engine:
+        yield from engine.resolve(articles)

@@ -99,9 +99,21 @@ class StoryClusterer:
 
     def add(self, article_id: str, title: str | None, text: str, when: date | None = None) -> int:
         """Place one article; returns its story id."""
+        return self._place(article_id, title, text, when, None)
+
+    def restore(self, article_id: str, title: str | None, text: str, when: date | None, story: int) -> None:
+        """Put an article back into the story it was given before (rebuilding the
+        state from a store), without deciding anything."""
+        self._place(article_id, title, text, when, story)
+
+    def _place(self, article_id: str, title: str | None, text: str, when: date | None, story: int | None) -> int:
         counts = terms(title, text, self.settings)
         self.n_docs += 1
         self.df.update(counts.keys())
+        if story is not None:
+            while len(self.stories) <= story:
+                self.stories.append(Story(len(self.stories)))
+            return self._join(self.stories[story], article_id, counts, when)
         vec = self._vector(counts)
         candidates: set[int] = set()
         for t in self._top_terms(vec):
@@ -118,6 +130,9 @@ class StoryClusterer:
         if best is None:
             best = Story(len(self.stories))
             self.stories.append(best)
+        return self._join(best, article_id, counts, when)
+
+    def _join(self, best: Story, article_id: str, counts: Counter[str], when: date | None) -> int:
         best.counts.update(counts)
         best.articles.append(article_id)
         if when is not None:

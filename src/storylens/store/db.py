@@ -1,0 +1,137 @@
+"""The corpus store: one DuckDB file, no server.
+
+Every article is written with all its results in one transaction per batch,
+so a killed ingest leaves whole batches or nothing, and a rerun skips every key
+already in ``articles``, ``skipped`` or ``errors``: each input is stored once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from storylens.errors import StorylensError
+from storylens.model import Resolution
+from storylens.report.jsonout import cluster_json, edit_json
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    key TEXT PRIMARY KEY,      -- the source's id, else a hash of the text
+    id TEXT NOT NULL,
+    source TEXT,               -- file, or file:line for JSONL and CSV
+    outlet TEXT, title TEXT, url TEXT, published TEXT,
+    text TEXT NOT NULL,        -- cleaned text: every offset points into it
+    cleaning JSON,             -- edits from raw to text, offsets into raw
+    language TEXT,
+    resolved TEXT,             -- the coreference-resolved text
+    edits JSON,                -- edits from text to resolved
+    clusters JSON,
+    text_hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS skipped (key TEXT PRIMARY KEY, source TEXT, reason TEXT, same_as TEXT);
+CREATE TABLE IF NOT EXISTS errors (key TEXT PRIMARY KEY, source TEXT, stage TEXT, reason TEXT);
+CREATE TABLE IF NOT EXISTS stories (article_key TEXT PRIMARY KEY, story INTEGER NOT NULL);
+"""
+
+
+@dataclass(slots=True)
+class Stored:
+    """One ingested input, as it goes into the store."""
+
+    key: str
+    source: str
+    resolution: Resolution | None = None
+    text_hash: str = ""
+    error_stage: str = ""
+    error: str = ""
+
+
+class Store:
+    def __init__(self, path: str | Path) -> None:
+        path = Path(path)
+        if path.exists() and path.is_dir():
+            raise StorylensError(f"--db {path}: is a folder; give a file name")
+        try:
+            self.con = duckdb.connect(str(path))
+        except duckdb.Error as e:
+            raise StorylensError(f"--db {path}: cannot open ({e})") from None
+        self.con.execute(SCHEMA)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def done_keys(self) -> dict[str, str]:
+        """Every key already handled, with its text hash ("" when none was stored)."""
+        rows = self.con.execute(
+            "SELECT key, text_hash FROM articles UNION ALL SELECT key, '' FROM skipped "
+            "UNION ALL SELECT key, '' FROM errors"
+        ).fetchall()
+        return dict(rows)
+
+    def text_hashes(self) -> dict[str, str]:
+        return dict(self.con.execute("SELECT text_hash, key FROM articles").fetchall())
+
+    def write(self, items: Iterable[Stored], duplicates: Iterable[tuple[str, str, str]] = ()) -> None:
+        """One transaction: every item's results, or none of them."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for item in items:
+                if item.resolution is None:
+                    self.con.execute(
+                        "INSERT INTO errors VALUES (?, ?, ?, ?)", [item.key, item.source, item.error_stage, item.error]
+                    )
+                    continue
+                res, a = item.resolution, item.resolution.article
+                self.con.execute(
+                    "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        item.key, a.id, item.source, a.outlet, a.title, a.url, a.published, a.text,
+                        json.dumps([{**edit_json(e), "rule": e.rule} for e in a.cleaning], ensure_ascii=False),
+                        "en", res.resolved,
+                        json.dumps([edit_json(e) for e in res.edits], ensure_ascii=False),
+                        json.dumps([cluster_json(c) for c in res.clusters], ensure_ascii=False),
+                        item.text_hash,
+                    ],
+                )  # fmt: skip
+            for key, source, same_as in duplicates:
+                self.con.execute("INSERT INTO skipped VALUES (?, ?, 'duplicate', ?)", [key, source, same_as])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def counts(self) -> dict[str, int]:
+        return {
+            t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("articles", "skipped", "errors")
+        }
+
+    def articles_for_stories(self) -> list[tuple[str, str | None, str, str | None]]:
+        """(key, title, text, published) of articles with no story yet, oldest first."""
+        return self.con.execute(
+            "SELECT a.key, a.title, a.text, a.published FROM articles a LEFT JOIN stories s ON s.article_key = a.key "
+            "WHERE s.article_key IS NULL ORDER BY a.published NULLS LAST, a.key"
+        ).fetchall()
+
+    def articles_with_stories(self) -> list[tuple[str, str | None, str, str | None, int]]:
+        """(key, title, text, published, story) of articles already placed."""
+        return self.con.execute(
+            "SELECT a.key, a.title, a.text, a.published, s.story "
+            "FROM articles a JOIN stories s ON s.article_key = a.key"
+        ).fetchall()
+
+    def save_stories(self, assignments: Iterable[tuple[str, int]]) -> None:
+        self.con.execute("BEGIN TRANSACTION")
+        self.con.executemany("INSERT OR REPLACE INTO stories VALUES (?, ?)", list(assignments))
+        self.con.execute("COMMIT")
+
+    def stories(self) -> list[dict]:
+        rows = self.con.execute(
+            "SELECT s.story, list(a.id ORDER BY a.published NULLS LAST, a.id), "
+            "arg_min(coalesce(a.title, left(a.text, 80)), coalesce(a.published, '9999')) "
+            "FROM stories s JOIN articles a ON a.key = s.article_key GROUP BY s.story ORDER BY s.story"
+        ).fetchall()
+        return [{"id": f"s{story}", "title": title, "articles": ids} for story, ids, title in rows]

@@ -1,0 +1,180 @@
+"""`storylens ingest`: stream an archive into the store, resumably.
+
+Inputs stream through in batches: read and clean here, resolve in worker
+processes (``engine.local``), then one transaction per batch. A rerun of the
+same command skips every key the store already holds, so after a kill at any
+moment each input ends up stored exactly once with complete results.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from storylens.clean import load_article
+from storylens.clean.sources import ARTICLE_SUFFIXES, JSONL_SUFFIXES, article_from_record, expand
+from storylens.engine.local import LocalEngine
+from storylens.errors import StorylensError
+from storylens.model import Article
+from storylens.store.db import Store, Stored
+
+BATCH = 32
+INGEST_SUFFIXES = ARTICLE_SUFFIXES | JSONL_SUFFIXES | {".csv"}
+# Column names of common news dumps (the "All the News" CSVs use publication,
+# date and content), mapped to the JSONL fields.
+CSV_COLUMNS = {"publication": "outlet", "date": "published", "content": "text", "body": "text"}
+
+
+@dataclass(slots=True)
+class Input:
+    key: str
+    source: str
+    article: Article | None = None
+    error: str = ""
+
+
+@dataclass(slots=True)
+class Summary:
+    stored: int = 0
+    duplicates: int = 0
+    errors: int = 0
+    already_done: int = 0
+    by_stage: dict[str, int] = field(default_factory=dict)
+    # Keys first seen in this run: meeting one again is a duplicate, not earlier work.
+    run_keys: set[str] = field(default_factory=set)
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
+
+
+def _record_input(data: object, where: str) -> Input:
+    key = str(data.get("id")) if isinstance(data, dict) and data.get("id") not in (None, "") else ""
+    try:
+        article = article_from_record(data, where)
+    except StorylensError as e:
+        return Input(key or f"error:{where}", where, error=str(e))
+    article.id = key or f"sha1-{_hash(article.text)}"
+    return Input(article.id, where, article)
+
+
+def read_inputs(sources: Iterable[str | Path]) -> Iterator[Input]:
+    """Every article in ``sources`` (folders, .txt/.html files, JSONL, CSV), one at a time."""
+    for path in expand(sources, INGEST_SUFFIXES):
+        suffix = path.suffix.lower()
+        if suffix == ".jsonl":
+            with path.open(encoding="utf-8-sig", errors="replace") as f:
+                for n, line in enumerate(f, 1):
+                    if line.strip():
+                        where = f"{path}:{n}"
+                        try:
+                            yield _record_input(json.loads(line), where)
+                        except json.JSONDecodeError as e:
+                            yield Input(f"error:{where}", where, error=f"{where}: invalid JSON ({e.msg})")
+        elif suffix == ".csv":
+            csv.field_size_limit(sys.maxsize)
+            with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
+                for n, row in enumerate(csv.DictReader(f), 2):
+                    record = {CSV_COLUMNS.get(k.strip().lower(), k.strip().lower()): v for k, v in row.items() if k}
+                    record = {k: v for k, v in record.items() if v not in (None, "")}
+                    yield _record_input(record, f"{path}:{n}")
+        elif suffix in ARTICLE_SUFFIXES or path.is_file():
+            try:
+                article = load_article(path)
+            except StorylensError as e:
+                yield Input(f"error:{path}", str(path), error=str(e))
+                continue
+            article.id = f"sha1-{_hash(article.text)}"
+            yield Input(article.id, str(path), article)
+
+
+def _batches(items: Iterator[Input], size: int) -> Iterator[list[Input]]:
+    batch: list[Input] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def ingest(
+    sources: Iterable[str | Path],
+    store: Store,
+    workers: int = 1,
+    batch: int = BATCH,
+    on_batch: Callable[[int], None] | None = None,
+) -> Summary:
+    """Clean, resolve and store every input not yet in ``store``."""
+    done = store.done_keys()
+    hashes = store.text_hashes()
+    summary = Summary()
+    with LocalEngine(workers, batch_size=8) as engine:
+        for group in _batches(read_inputs(sources), batch):
+            _ingest_batch(group, engine, store, done, hashes, summary)
+            if on_batch is not None:
+                on_batch(len(group))
+    return summary
+
+
+def _ingest_batch(
+    group: list[Input],
+    engine: LocalEngine,
+    store: Store,
+    done: dict[str, str],
+    hashes: dict[str, str],
+    summary: Summary,
+) -> None:
+    """Store one batch in one transaction: results, duplicates and problems."""
+    todo: list[Input] = []
+    duplicates: list[tuple[str, str, str]] = []
+    failed: list[Stored] = []
+    for item in group:
+        h = _hash(item.article.text) if item.article is not None else ""
+        if item.key in done:
+            if h and done[item.key] and done[item.key] != h:
+                # The same id for another text: report it, never merge it.
+                clash = f"{item.key}#{item.source}"
+                if clash not in done:
+                    done[clash] = ""
+                    reason = f"{item.source}: id '{item.key}' is already used by another article; not stored"
+                    failed.append(Stored(clash, item.source, error_stage="load", error=reason))
+                continue
+            if item.key in summary.run_keys and f"{item.key}#{item.source}" not in done:
+                done[f"{item.key}#{item.source}"] = ""
+                duplicates.append((f"{item.key}#{item.source}", item.source, item.key))
+                continue
+            summary.already_done += 1
+            continue
+        done[item.key] = h
+        summary.run_keys.add(item.key)
+        if item.article is None:
+            failed.append(Stored(item.key, item.source, error_stage="load", error=item.error))
+            continue
+        if h in hashes:
+            duplicates.append((item.key, item.source, hashes[h]))
+            continue
+        hashes[h] = item.key
+        todo.append(item)
+    stored = list(failed)
+    by_id = {i.article.id: i for i in todo if i.article is not None}
+    for outcome in engine.resolve([i.article for i in todo if i.article]):
+        item = by_id[outcome.article_id or ""]
+        if outcome.resolution is None:
+            stored.append(Stored(item.key, item.source, error_stage="resolve", error=outcome.error or ""))
+        else:
+            stored.append(Stored(item.key, item.source, outcome.resolution, _hash(item.article.text)))
+    store.write(stored, duplicates)
+    for s in stored:
+        if s.resolution is None:
+            summary.errors += 1
+            summary.by_stage[s.error_stage] = summary.by_stage.get(s.error_stage, 0) + 1
+        else:
+            summary.stored += 1
+    summary.duplicates += len(duplicates)
