@@ -22,14 +22,17 @@ def summary(cmp: Comparison) -> Group:
     outlet_of = cmp.outlet_of
     parts: list = []
     shared = [g for g in cmp.claims if len(g.articles) > 1 or g.partial_articles]
-    t = Table(title="Reported by more than one outlet")
+    t = Table(title="Reported by more than one outlet, in each outlet's words", show_lines=True)
     t.add_column("outlets")
     t.add_column("claim")
     for g in shared[:MAX_ROWS]:
         outlets = "all" if len(g.articles) == len(cmp.articles) else ", ".join(outlet_of[a] for a in g.articles)
         if g.partial_articles:
             outlets += "; in part: " + ", ".join(outlet_of[a] for a in g.partial_articles)
-        t.add_row(plain(outlets), plain(_short(g.text)))
+        partial = [c for c in g.partial if c.article_id in g.partial_articles]
+        wordings = [f"{outlet_of[c.article_id]}: {_short(c.text, 100)}" for c in g.claims]
+        wordings += [f"{outlet_of[c.article_id]} (in part): {_short(c.text, 100)}" for c in partial]
+        t.add_row(plain(outlets), plain("\n".join(wordings)))
     if not shared:
         t.add_row("—", "no claim was matched across outlets")
     parts.append(t)
