@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench bench-coref train-coref clean-venv
+.PHONY: install demo test lint bench bench-coref train-coref train-claims clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,8 @@ bench: install
 	$(BIN)/python benchmarks/bench_compare.py
 	$(BIN)/python benchmarks/bench_quotes.py
 	$(BIN)/python benchmarks/claim_precision.py
+	$(BIN)/python benchmarks/claim_pairs.py --pairs ../shared/benchmarks/mrpc/dev.tsv
+	$(BIN)/python benchmarks/story_eval.py --split dev
 
 clean-venv:
 	rm -rf $(VENV)
@@ -40,3 +42,7 @@ bench-coref: install
 
 train-coref: install
 	$(BIN)/python scripts/train_coref.py
+
+train-claims: install
+	$(BIN)/python scripts/train_claims.py
+	$(BIN)/python scripts/train_claim_encoder.py --layers 6 --epochs 1 --lr 5e-5
