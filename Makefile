@@ -45,4 +45,4 @@ train-coref: install
 
 train-claims: install
 	$(BIN)/python scripts/train_claims.py
-	$(BIN)/python scripts/train_claim_encoder.py --layers 6 --epochs 1 --lr 5e-5
+	$(BIN)/python scripts/train_claim_encoder.py

@@ -19,9 +19,9 @@ import random
 import time
 from collections import Counter, defaultdict
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
+from storylens.stories.assign import parse_date
 from storylens.stories.cluster import StoryClusterer
 from storylens.stories.settings import DEFAULT, StorySettings
 
@@ -31,15 +31,6 @@ ECB = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / 
 def load(split: str) -> list[dict]:
     rows = [json.loads(line) for line in ECB.open(encoding="utf-8")]
     return [r for r in rows if r["split"] == split]
-
-
-def _date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 def b_cubed(gold: dict[str, str], pred: dict[str, int]) -> tuple[float, float, float]:
@@ -69,13 +60,13 @@ def adjusted_rand(gold: dict[str, str], pred: dict[str, int]) -> float:
 
 
 def arrival(rows: list[dict]) -> list[dict]:
-    dated = sorted((r for r in rows if _date(r["date"])), key=lambda r: _date(r["date"]))
-    return dated + [r for r in rows if not _date(r["date"])]
+    dated = sorted((r for r in rows if parse_date(r["date"])), key=lambda r: parse_date(r["date"]))
+    return dated + [r for r in rows if not parse_date(r["date"])]
 
 
 def run(rows: list[dict], settings: StorySettings) -> dict[str, float]:
     clusterer = StoryClusterer(settings)
-    pred = {r["id"]: clusterer.add(r["id"], r["title"], r["text"], _date(r["date"])) for r in rows}
+    pred = {r["id"]: clusterer.add(r["id"], r["title"], r["text"], parse_date(r["date"])) for r in rows}
     gold = {r["id"]: r["story"] for r in rows}
     p, r, f = b_cubed(gold, pred)
     return {"b3_p": p, "b3_r": r, "b3_f1": f, "ari": adjusted_rand(gold, pred), "stories": len(clusterer.stories)}

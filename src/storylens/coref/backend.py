@@ -19,6 +19,8 @@ from storylens.model import Cluster, Mention, Quote
 from storylens.nlp.vocab import PERSON
 from storylens.quotes.extract import build_quotes
 from storylens.quotes.regions import QuoteIndex, find_quotes
+from storylens.quotes.settings import DEFAULT as QUOTE_DEFAULT
+from storylens.quotes.settings import QuoteSettings
 from storylens.quotes.speakers import attribute_speakers
 
 
@@ -59,6 +61,7 @@ class SieveBackend:
         description_scorer: Scorer | None = None,
         settings: CorefSettings = DEFAULT,
         passes: tuple = PASSES,
+        quote_settings: QuoteSettings = QUOTE_DEFAULT,
     ) -> None:
         self.finder = MentionFinder(genders or GenderGuesser())
         # The shipped learned rankers unless scorers are given or learning is turned off
@@ -69,6 +72,7 @@ class SieveBackend:
         )
         self.settings = settings
         self.passes = passes
+        self.quote_settings = quote_settings
 
     def context(
         self,
@@ -84,7 +88,7 @@ class SieveBackend:
         for m in ms:
             if m.quote == -1:
                 by_head.setdefault(m.head, m.idx)
-        attribution = attribute_speakers(doc, quotes, by_head.keys())
+        attribution = attribute_speakers(doc, quotes, by_head.keys(), self.quote_settings)
         ctx = Context(
             doc=doc,
             ms=ms,
@@ -101,7 +105,7 @@ class SieveBackend:
         ctx = self.context(doc)
         clusters, token_spans = self._clusters(ctx, article_id)
         speakers = [None if i is None else (ctx.ms[i].start, ctx.ms[i].end) for i in ctx.speakers]
-        quotes = build_quotes(doc.text, ctx.quotes, speakers, clusters, article_id)
+        quotes = build_quotes(doc.text, ctx.quotes, speakers, clusters, article_id, self.quote_settings)
         return Analysis(clusters, quotes, ctx.quotes, token_spans)
 
     @staticmethod

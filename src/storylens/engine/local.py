@@ -11,7 +11,7 @@ import signal
 import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from threadpoolctl import threadpool_limits
 
@@ -31,7 +31,6 @@ class Outcome:
     article_id: str | None = None
     resolution: Resolution | None = None
     error: str | None = None
-    warnings: list[str] = field(default_factory=list)
 
 
 def _die_with_parent() -> None:
@@ -62,7 +61,7 @@ def _resolve_chunk(articles: list[Article], batch_size: int) -> list[Outcome]:
 def _outcomes(resolver: Resolver, articles: Sequence[Article], batch_size: int) -> Iterator[Outcome]:
     for parsed in resolver.parse(articles, batch_size):
         a = parsed.article
-        yield Outcome(a.source_path or a.id, a.id, parsed.resolution, parsed.error, list(a.warnings))
+        yield Outcome(a.source_path or a.id, a.id, parsed.resolution, parsed.error)
 
 
 def plan_workers(requested: int, n_articles: int) -> int:

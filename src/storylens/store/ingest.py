@@ -9,7 +9,6 @@ moment each input ends up stored exactly once with complete results.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storylens.clean import load_article
-from storylens.clean.sources import ARTICLE_SUFFIXES, JSONL_SUFFIXES, article_from_record, expand
+from storylens.clean.sources import ARTICLE_SUFFIXES, JSONL_SUFFIXES, article_from_record, content_hash, expand
 from storylens.engine.local import LocalEngine
 from storylens.errors import StorylensError
 from storylens.model import Article
@@ -49,17 +48,13 @@ class Summary:
     run_keys: set[str] = field(default_factory=set)
 
 
-def _hash(text: str) -> str:
-    return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
-
-
 def _record_input(data: object, where: str) -> Input:
     key = str(data.get("id")) if isinstance(data, dict) and data.get("id") not in (None, "") else ""
     try:
         article = article_from_record(data, where)
     except StorylensError as e:
         return Input(key or f"error:{where}", where, error=str(e))
-    article.id = key or f"sha1-{_hash(article.text)}"
+    article.id = key or f"sha1-{content_hash(article.text)}"
     return Input(article.id, where, article)
 
 
@@ -89,7 +84,7 @@ def read_inputs(sources: Iterable[str | Path]) -> Iterator[Input]:
             except StorylensError as e:
                 yield Input(f"error:{path}", str(path), error=str(e))
                 continue
-            article.id = f"sha1-{_hash(article.text)}"
+            article.id = f"sha1-{content_hash(article.text)}"
             yield Input(article.id, str(path), article)
 
 
@@ -132,11 +127,11 @@ def _ingest_batch(
     summary: Summary,
 ) -> None:
     """Store one batch in one transaction: results, duplicates and problems."""
-    todo: list[Input] = []
+    todo: list[tuple[Input, str]] = []
     duplicates: list[tuple[str, str, str]] = []
     failed: list[Stored] = []
     for item in group:
-        h = _hash(item.article.text) if item.article is not None else ""
+        h = content_hash(item.article.text) if item.article is not None else ""
         if item.key in done:
             if h and done[item.key] and done[item.key] != h:
                 # The same id for another text: report it, never merge it.
@@ -161,15 +156,15 @@ def _ingest_batch(
             duplicates.append((item.key, item.source, hashes[h]))
             continue
         hashes[h] = item.key
-        todo.append(item)
+        todo.append((item, h))
     stored = list(failed)
-    by_id = {i.article.id: i for i in todo if i.article is not None}
-    for outcome in engine.resolve([i.article for i in todo if i.article]):
-        item = by_id[outcome.article_id or ""]
+    by_id = {i.article.id: (i, h) for i, h in todo if i.article is not None}
+    for outcome in engine.resolve([i.article for i, _ in todo if i.article]):
+        item, h = by_id[outcome.article_id or ""]
         if outcome.resolution is None:
             stored.append(Stored(item.key, item.source, error_stage="resolve", error=outcome.error or ""))
         else:
-            stored.append(Stored(item.key, item.source, outcome.resolution, _hash(item.article.text)))
+            stored.append(Stored(item.key, item.source, outcome.resolution, h))
     store.write(stored, duplicates)
     for s in stored:
         if s.resolution is None:
