@@ -12,6 +12,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/storylens models build
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -24,6 +25,7 @@ lint: install
 	$(BIN)/ruff format --check src tests benchmarks scripts
 
 test: install lint
+	bash scripts/install_browser.sh || echo "warning: chromium not installed; the browser tests will be skipped"
 	$(BIN)/pytest
 
 bench: install
@@ -33,6 +35,7 @@ bench: install
 	$(BIN)/python benchmarks/claim_precision.py
 	$(BIN)/python benchmarks/claim_pairs.py --pairs ../shared/benchmarks/mrpc/dev.tsv
 	$(BIN)/python benchmarks/story_eval.py --split dev
+	$(BIN)/python benchmarks/entity_eval.py --split dev
 
 clean-venv:
 	rm -rf $(VENV)

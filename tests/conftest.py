@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from storylens.clean import load_article
 from storylens.coref.resolver import Resolver
 from storylens.model import Article
+
+if TYPE_CHECKING:
+    from storylens.align.compare import Comparer
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -30,6 +34,14 @@ def seed_path(key: str) -> Path:
 @pytest.fixture(scope="session")
 def resolver() -> Resolver:
     return Resolver()
+
+
+@pytest.fixture(scope="session")
+def comparer(resolver: Resolver) -> Comparer:
+    """Loaded once for every test that compares (the models take seconds)."""
+    from storylens.align.compare import Comparer
+
+    return Comparer(resolver=resolver)
 
 
 @pytest.fixture(scope="session")

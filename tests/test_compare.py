@@ -26,11 +26,6 @@ OUTLETS = {"000": "Breitbart", "002": "IBTimes", "003": "LifeZette", "004": "The
 
 
 @pytest.fixture(scope="module")
-def comparer(resolver: Resolver) -> Comparer:
-    return Comparer(resolver=resolver)
-
-
-@pytest.fixture(scope="module")
 def seeds_compared(comparer: Comparer) -> tuple[Comparison, dict]:
     paths = [seed_path(k) for k in OUTLETS]
     collected = collect(paths, {seed_path(k).stem: name for k, name in OUTLETS.items()})
@@ -249,7 +244,7 @@ def test_beyond_the_exact_limit_lsh_still_pairs_copies() -> None:
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "json.md"
 # Objects keyed by data (an outlet or article id), not by field names.
-KEYED_BY_DATA = {"labels", "framing", "values"}
+KEYED_BY_DATA = {"labels", "framing", "values", "wordings"}
 
 
 def _documented_examples() -> dict[str, object]:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from storylens.align.claims import ClaimGroup, number_conflicts
+from storylens.align.claims import ClaimGroup
+from storylens.align.conflicts import number_conflicts
 from storylens.clean import MAX_CHARS, load_article
 from storylens.clean.sources import collect
 from storylens.errors import InputError, LanguageError, StorylensError

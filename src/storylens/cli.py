@@ -371,6 +371,44 @@ def stories(
 
 
 @app.command()
+def serve(
+    db: Annotated[
+        Path | None, typer.Option("--db", help="A store made by `storylens ingest`: adds the story browser.")
+    ] = None,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on; 127.0.0.1 keeps it on this machine.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+) -> None:
+    """Start the web app: upload or paste articles and explore their comparison."""
+    import uvicorn
+
+    from storylens.web.app import create_app
+
+    if db is not None and not db.exists():
+        raise StorylensError(f"--db {db}: no such store; make one with `storylens ingest SOURCE... --db {db}`")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(plain(f"warning: listening on {host}: anyone who can reach this machine can use the app"))
+    err.print(plain(f"storylens serving on http://{host}:{port}/ (Ctrl+C stops it)"))
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+
+
+@app.command("models")
+def models(
+    action: Annotated[str, typer.Argument(help="build: export and verify the ONNX Runtime models.")] = "build",
+) -> None:
+    """Build the ONNX Runtime copies of the sentence encoder and the claim judge
+    from the installed weights (make install does this; compare does it on first
+    use). They are checked against torch before use."""
+    if action != "build":
+        raise StorylensError(f"unknown action {action!r}; the one action is `build`")
+    from storylens.align.onnx_models import build
+
+    folder = build()
+    out.print(plain(f"ONNX models built and verified against torch in {folder}"))
+
+
+@app.command()
 def demo() -> None:
     """Clean, resolve and compare the bundled example articles and show the result."""
     from importlib.resources import files as package_files

@@ -55,6 +55,10 @@ class Mention:
     # as OntoNotes marks mentions; -1 when it is the mention itself.
     extent_start: int = -1
     extent_end: int = -1
+    # Lemma and number of the head word (`migrant`, plural, for `the migrants`):
+    # link descriptions across outlets.
+    lemma: str = ""
+    plural: bool = False
 
     @property
     def extent(self) -> tuple[int, int]:
@@ -113,6 +117,13 @@ class Claim:
     speaker: str | None = None
     # The main clause alone (no adverbial or relative clauses), when that differs.
     core: str = ""
+    # Who does what the main verb says (its active subject or passive `by` agent),
+    # as offsets into the article text; -1 when the clause names none.
+    agent_start: int = -1
+    agent_end: int = -1
+    # The main verb's lemma, and whether it is negated (`did not resign`).
+    verb: str = ""
+    negated: bool = False
 
 
 @dataclass(slots=True)
@@ -126,3 +137,6 @@ class Resolution:
     quotes: list[Quote] = field(default_factory=list)
     # The article's quote regions, found once by coreference and reused downstream.
     quote_index: QuoteIndex | None = None
+    # Descriptions mentioned once (`the caravan`): no chain in this article, but
+    # another outlet's wording for an entity of the story.
+    singletons: list[Mention] = field(default_factory=list)

@@ -75,10 +75,18 @@ def trained_state(encoder: Any, head: Any) -> dict[str, Any]:
 class ClaimEncoder:
     """Probability that two sentences state the same thing, pair by pair."""
 
-    def __init__(self, path: Path | None = None, threads: int | None = None) -> None:
+    def __init__(self, path: Path | None = None, threads: int | None = None, torch_only: bool = False) -> None:
         path = path or default_model_path()
         if not path.exists():
             raise ModelMissingError(f"{path} is missing: train it with scripts/train_claim_encoder.py")
+        self._onnx = None
+        if not torch_only and path == default_model_path():
+            from storylens.align.onnx_models import shared
+
+            models = shared()
+            if models is not None and models.pair is not None:
+                self._onnx = models  # the same weights, exported and verified
+                return
         import torch
         from safetensors.torch import load_file
 
@@ -100,6 +108,8 @@ class ClaimEncoder:
     def probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         if not pairs:
             return np.zeros(0, dtype=np.float32)
+        if self._onnx is not None:
+            return (1 / (1 + np.exp(-self._onnx.pair_logits(pairs)))).astype(np.float32)
         torch = self._torch
         order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
         out = np.zeros(len(pairs), dtype=np.float32)

@@ -11,12 +11,11 @@ bucket size.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from storylens.align.same_claim import Judge, Pair, judge_pairs
 from storylens.align.settings import ClaimSettings
@@ -67,6 +66,13 @@ def extract_claims(res: Resolution, doc: Doc, settings: ClaimSettings = DEFAULT)
             resolved = res.resolved[omap.to_target(start) : omap.to_target(end)]
             claim = Claim(res.article.id, start, end, text[start:end], resolved, _reported_by(sent, cluster_of_head))
             claim.core = _core(sent, start, end)
+            verb = _main_verb(sent)
+            if start <= verb.idx < end:
+                claim.verb = verb.lemma_.lower()
+                claim.negated = any(c.dep_ == "neg" for c in verb.children)
+                agent = _agent(verb)
+                if agent is not None and start <= agent.idx and agent.idx + len(agent) <= end:
+                    claim.agent_start, claim.agent_end = agent.idx, agent.idx + len(agent.text)
             out.append(claim)
     return out
 
@@ -95,6 +101,26 @@ def _core(sent: Span, start: int, end: int) -> str:
     kept = [t for t in tokens if t.i not in dropped]
     words = "".join(t.text_with_ws for t in kept).strip(" ,;")
     return words if len(words.split()) >= 3 else ""
+
+
+def _main_verb(sent: Span) -> Token:
+    """The verb that states the claim: the root, or what it reports (`X said that ...`)."""
+    root = sent.root
+    if root.lemma_.lower() in SPEECH_VERBS:
+        reported = next((c for c in root.children if c.dep_ == "ccomp"), None)
+        if reported is not None:
+            return reported
+    return root
+
+
+def _agent(verb: Token) -> Token | None:
+    """The head of the verb's doer: its active subject, or the object of a passive `by`."""
+    for c in verb.children:
+        if c.dep_ == "nsubj":
+            return c
+        if c.dep_ == "agent":
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    return None
 
 
 def _has_verb(sent: Span, start: int, end: int) -> bool:
@@ -282,51 +308,3 @@ def _link_partial(
         if p >= judge.threshold:
             group_of[id(a)].partial.append(b)
             group_of[id(b)].partial.append(a)
-
-
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december"
-    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTHS})\b", re.IGNORECASE)
-_MONTH_DAY = re.compile(rf"\b({_MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d{{3}})", re.IGNORECASE)
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-_COUNT = re.compile(r"\b(\d[\d,.]*)\s+(?:more\s+|fewer\s+|other\s+)?([a-z][a-z-]+)")
-
-
-def quantities(text: str) -> dict[tuple[str, str], set[str]]:
-    """Numbers in ``text`` by what they measure: ("date", month), ("year", ""),
-    or ("count", the word counted: `22 times`, `17 people`)."""
-    out: dict[tuple[str, str], set[str]] = {}
-    used: list[tuple[int, int]] = []
-    for m in _DAY_MONTH.finditer(text):
-        out.setdefault(("date", m.group(2).lower()[:3]), set()).add(m.group(1))
-        used.append(m.span())
-    for m in _MONTH_DAY.finditer(text):
-        out.setdefault(("date", m.group(1).lower()[:3]), set()).add(m.group(2))
-        used.append(m.span())
-    for m in _YEAR.finditer(text):
-        if not any(a <= m.start() < b for a, b in used):
-            out.setdefault(("year", ""), set()).add(m.group(1))
-            used.append(m.span())
-    for m in _COUNT.finditer(text.lower()):
-        if not any(a <= m.start() < b for a, b in used):
-            out.setdefault(("count", m.group(2).rstrip("s")), set()).add(m.group(1).rstrip(".,"))
-    return out
-
-
-def number_conflicts(groups: list[ClaimGroup]) -> list[dict]:
-    """Aligned claims that state different numbers for the same thing (a date
-    against a date, a count of visits against a count of visits): a pointer
-    for a reader, never a verdict."""
-    out = []
-    for g in groups:
-        if len(g.claims) < 2:
-            continue
-        found = {c.article_id: quantities(c.text) for c in g.claims}
-        for key in sorted({k for q in found.values() for k in q}):
-            values = {a: sorted(q[key]) for a, q in found.items() if key in q}
-            if len(values) > 1 and len({tuple(v) for v in values.values()}) > 1:
-                kind, what = key
-                out.append({"claim": g.id, "kind": kind, "of": what, "values": values})
-    return out

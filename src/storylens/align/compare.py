@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import numpy as np
 from spacy.tokens import Doc
 
-from storylens.align.claims import ClaimGroup, align_claims, extract_claims, number_conflicts
+from storylens.align.claims import ClaimGroup, align_claims, extract_claims
+from storylens.align.conflicts import find_conflicts
 from storylens.align.embed import Embedder
 from storylens.align.entities import link_entities
 from storylens.align.framing import framing, outlet_terms
@@ -17,7 +20,7 @@ from storylens.align.same_claim import Judge, load_judge
 from storylens.align.settings import DEFAULT, CompareSettings
 from storylens.coref.resolver import Resolver
 from storylens.errors import StorylensError
-from storylens.model import Article, Entity, Resolution
+from storylens.model import Article, Claim, Entity, Resolution
 
 
 @dataclass(slots=True)
@@ -85,17 +88,27 @@ class Comparer:
         cfg = self.settings
         resolutions: dict[str, Resolution] = {}
         kept: list[tuple[Article, Doc]] = []
-        for parsed in self.resolver.parse(articles, batch_size=8):
-            if parsed.resolution is None or parsed.doc is None:
-                problems.append(parsed.error or f"{parsed.article.id}: failed")
-                continue
-            resolutions[parsed.article.id] = parsed.resolution
-            kept.append((parsed.article, parsed.doc))
-            step("resolved", parsed.article)
-        entities = link_entities([c for r in resolutions.values() for c in r.clusters])
+        claims: list[Claim] = []
+        # Each article's claims are embedded while the next article is parsed:
+        # ONNX Runtime releases the GIL, so the two share the cores.
+        embedded: list[Future] = []
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            for parsed in self.resolver.parse(articles, batch_size=cfg.parse_batch):
+                if parsed.resolution is None or parsed.doc is None:
+                    problems.append(parsed.error or f"{parsed.article.id}: failed")
+                    continue
+                resolutions[parsed.article.id] = parsed.resolution
+                kept.append((parsed.article, parsed.doc))
+                mine = extract_claims(parsed.resolution, parsed.doc, cfg.claims)
+                claims += mine
+                embedded.append(pool.submit(self.embedder.encode_with_tokens, [c.resolved for c in mine]))
+                step("resolved", parsed.article)
+            parts = [f.result() for f in embedded]
+        vectors = np.concatenate([v for v, _ in parts]) if parts else np.zeros((0, 384), dtype=np.float32)
+        tokens = [t for _, ts in parts for t in ts]
+        found = resolutions.values()
+        entities = link_entities([c for r in found for c in r.clusters], [m for r in found for m in r.singletons])
         quote_groups = group_quotes([q for r in resolutions.values() for q in r.quotes], cfg.quotes)
-        claims = [c for a, d in kept for c in extract_claims(resolutions[a.id], d, cfg.claims)]
-        vectors, tokens = self.embedder.encode_with_tokens([c.resolved for c in claims])
         groups = align_claims(claims, vectors, self.judge, cfg.claims, tokens, self.embedder.encode_with_tokens)
         terms: dict[str, Counter[str]] = {}
         for a, d in kept:
@@ -108,7 +121,7 @@ class Comparer:
             quotes=quote_groups,
             claims=groups,
             framing=framing(terms, cfg.framing_top, cfg.framing_prior_scale),
-            conflicts=number_conflicts(groups),
+            conflicts=find_conflicts(groups, entities),
             problems=problems,
             settings=cfg,
         )

@@ -1,8 +1,16 @@
-"""Link each article's clusters into story-wide entities and count each outlet's labels."""
+"""Link each article's clusters into story-wide entities and count each outlet's labels.
+
+Evidence, strongest first: the same name (a bare surname joins the most
+prominent person of the story who has it); the coreference chain inside each
+article (a description chained to a name in one outlet carries that name's
+entity to the same description in another outlet); and the head word of
+descriptions (`the migrants` / `migrants`, `the caravan` / `the caravan`).
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
@@ -11,8 +19,44 @@ from storylens.model import Cluster, Entity, Mention
 
 WH_WORDS = frozenset({"who", "whom", "whose", "which", "that", "what"})
 
-# `Sergey` and `Sergei` are one person; `Donald Trump` and `Melania Trump` are not.
-NAME_SIMILARITY = 85
+
+@dataclass(frozen=True, slots=True)
+class LinkSettings:
+    # `Sergey` and `Sergei` are one person; `Donald Trump` and `Melania Trump` are not.
+    name_similarity: int = 85
+    # A bare name (`Peskov`) against one word of a full name.
+    part_similarity: int = 90
+    # Head words too vague to link two descriptions on their own.
+    vague_heads: frozenset[str] = frozenset(
+        {
+            "one",
+            "thing",
+            "way",
+            "part",
+            "lot",
+            "number",
+            "side",
+            "kind",
+            "time",
+            "day",
+            "year",
+            "week",
+            "month",
+            "other",
+            "some",
+            "all",
+            "many",
+            "report",
+            "statement",
+        }
+    )
+    # Coordinated names (`North and South Korea`) name two things: never linked by name.
+    conjunctions: frozenset[str] = frozenset({"and", "&", "or"})
+    # Types a bare surname never crosses from (`Washington` the city is not George Washington).
+    places: frozenset[str] = frozenset({"GPE", "LOC"})
+
+
+DEFAULT = LinkSettings()
 
 
 def entity_labels(entity: Entity, outlet_of: dict[str, str]) -> dict[str, list[dict]]:
@@ -48,38 +92,154 @@ def _label(m: Mention) -> str:
 
 
 def _words(name: str) -> list[str]:
-    return [w for w in name.replace("’", "'").split() if w[:1].isalpha()]
+    """The name's words from its first capitalised one: `comedian Ellen DeGeneres`
+    and `59-year-old Raj Chohan` are matched as `Ellen DeGeneres` and `Raj Chohan`."""
+    words = [w for w in name.replace("’", "'").replace("-", " ").split() if w[:1].isalpha()]
+    for i, w in enumerate(words):
+        if w[:1].isupper():
+            return words[i:]
+    return words
 
 
-def _same_name(a: str, b: str) -> bool:
+def _key(name: str) -> str:
+    return " ".join(w.lower() for w in _words(name) if w.lower() != "the")
+
+
+def _same_name(a: str, b: str, s: LinkSettings) -> bool:
     """Full names that match, or a bare surname/first name that matches one part."""
     wa, wb = _words(a), _words(b)
     if not wa or not wb:
         return False
+    la, lb = [w.lower() for w in wa], [w.lower() for w in wb]
+    n = min(len(la), len(lb))
+    if n >= 2 and la[-n:] == lb[-n:]:
+        return True  # `Comedian Ellen DeGeneres` at a sentence start is `Ellen DeGeneres`
     if len(wa) >= 2 and len(wb) >= 2:
-        return fuzz.ratio(wa[-1].lower(), wb[-1].lower()) >= NAME_SIMILARITY and (
-            fuzz.ratio(wa[0].lower(), wb[0].lower()) >= NAME_SIMILARITY or wa[0][:1] == wb[0][:1]
+        return fuzz.ratio(wa[-1].lower(), wb[-1].lower()) >= s.name_similarity and (
+            fuzz.ratio(wa[0].lower(), wb[0].lower()) >= s.name_similarity or wa[0][:1] == wb[0][:1]
         )
     short, long_ = (wa, wb) if len(wa) < len(wb) else (wb, wa)
-    return any(fuzz.ratio(short[0].lower(), w.lower()) >= 90 for w in (long_[0], long_[-1]))
+    return any(fuzz.ratio(short[0].lower(), w.lower()) >= s.part_similarity for w in long_)
 
 
-def link_entities(clusters: list[Cluster]) -> list[Entity]:
-    """Named clusters with the same person or organisation name become one entity.
-    Full names are linked first so a bare surname attaches to the right person."""
-    named = [c for c in clusters if c.canonical]
-    named.sort(key=lambda c: (-len(_words(c.canonical or "")), c.article_id))
-    entities: list[Entity] = []
-    for c in named:
+class _Sets:
+    """Union-find over the story's clusters."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _compatible(a: str, b: str) -> bool:
+    return a == b or "OTHER" in (a, b)
+
+
+def link_entities(
+    clusters: list[Cluster], singletons: list[Mention] | None = None, settings: LinkSettings = DEFAULT
+) -> list[Entity]:
+    """Story-wide entities from every article's clusters and lone descriptions.
+    A lone description that links to nothing in another article is left out."""
+    nodes = list(clusters) + [Cluster(-1, m.article_id, [m], None, "OTHER") for m in singletons or ()]
+    sets = _Sets(len(nodes))
+    size = [len(c.mentions) for c in nodes]
+
+    # 1. Names. Longer names first, so a bare surname finds the full names before it.
+    named = [
+        i for i, c in enumerate(nodes) if c.canonical and not set(_key(c.canonical).split()) & settings.conjunctions
+    ]
+    named.sort(key=lambda i: (-len(_words(nodes[i].canonical or "")), nodes[i].article_id))
+    groups: list[list[int]] = []  # each: node indices sharing a name
+    forms: list[set[str]] = []
+    types: list[Counter[str]] = []
+    for i in named:
+        c = nodes[i]
         name = c.canonical or ""
-        matches = [
-            e for e in entities if (e.type == c.type or "OTHER" in (e.type, c.type)) and _same_name(e.canonical, name)
-        ]
-        if len(matches) == 1 or (matches and len(_words(name)) >= 2):
-            matches[0].clusters.append(c)
+        key = _key(name)
+        exact = [g for g, f in enumerate(forms) if key in f]
+        if exact:
+            # The same name is the same entity even where NER disagreed on its type.
+            target = max(exact, key=lambda g: sum(size[j] for j in groups[g]))
         else:
-            entities.append(Entity(id="", canonical=name, type=c.type, clusters=[c]))
+            fuzzy = [
+                g
+                for g, f in enumerate(forms)
+                if _compatible(types[g].most_common(1)[0][0], c.type) and any(_same_name(x, name, settings) for x in f)
+            ]
+            if not fuzzy and len(key.split()) == 1 and c.type not in settings.places:
+                # A surname the tagger took for a building or a firm is still the person's.
+                fuzzy = [
+                    g
+                    for g, f in enumerate(forms)
+                    if types[g].most_common(1)[0][0] == "PERSON" and any(x.split()[-1] == key for x in f if " " in x)
+                ]
+            # An ambiguous bare name joins the most prominent bearer in the story.
+            target = max(fuzzy, key=lambda g: sum(size[j] for j in groups[g])) if fuzzy else -1
+        if target < 0:
+            groups.append([i])
+            forms.append({key})
+            types.append(Counter([c.type]))
+        else:
+            groups[target].append(i)
+            forms[target].add(key)
+            types[target][c.type] += 1
+            sets.union(groups[target][0], i)
+
+    # 2. Descriptions: head lemmas of nominal mentions, carried by each article's chains.
+    # Keyed by number too: `advisers` are not `the adviser`.
+    heads: dict[tuple[str, bool], list[int]] = defaultdict(list)
+    for i, c in enumerate(nodes):
+        for key in {(m.lemma, m.plural) for m in c.mentions if m.kind == "nominal" and m.lemma}:
+            if key[0] not in settings.vague_heads:
+                heads[key].append(i)
+    for members in heads.values():
+        articles = {nodes[i].article_id for i in members}
+        if len(articles) < 2:
+            continue  # within one article the chain already decided
+        roots = {sets.find(i) for i in members}
+        named_roots = [r for r in roots if nodes[r].canonical]
+        # Two different named entities described alike: link the unnamed ones to
+        # the most prominent, never the named ones to each other.
+        anchor = max(named_roots, key=lambda r: size[r]) if named_roots else min(roots)
+        for i in members:
+            r = sets.find(i)
+            if r == anchor or (nodes[r].canonical and len(named_roots) > 1):
+                continue
+            sets.union(anchor, i)
+            anchor = sets.find(anchor)
+
+    members_of: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(nodes)):
+        members_of[sets.find(i)].append(i)
+    entities: list[Entity] = []
+    for idx in members_of.values():
+        named = any(nodes[i].canonical for i in idx)
+        if not named and len({nodes[i].article_id for i in idx}) < 2:
+            continue  # a story-wide entity has a name or is described in two articles
+        entities.append(_entity([nodes[i] for i in idx]))
     entities.sort(key=lambda e: -sum(len(c.mentions) for c in e.clusters))
     for i, e in enumerate(entities):
         e.id = f"e{i}"
     return entities
+
+
+def _entity(clusters: list[Cluster]) -> Entity:
+    names = Counter(c.canonical for c in clusters if c.canonical)
+    if names:
+        # The fullest of the most used names.
+        canonical = max(names, key=lambda n: (len(_words(n)) >= 2, names[n], len(n)))
+        typ = Counter(c.type for c in clusters if c.canonical == canonical).most_common(1)[0][0]
+    else:
+        texts = Counter(m.text for c in clusters for m in c.mentions if m.kind == "nominal")
+        canonical = texts.most_common(1)[0][0] if texts else clusters[0].mentions[0].text
+        typ = Counter(c.type for c in clusters).most_common(1)[0][0]
+    return Entity(id="", canonical=canonical, type=typ, clusters=clusters)

@@ -50,6 +50,9 @@ class CompareSettings:
     # how many terms to show per outlet.
     framing_prior_scale: float = 10.0
     framing_top: int = 10
+    # Articles per spaCy batch. One lets each article's claims be embedded while
+    # the next is parsed; larger batches parse a little faster but overlap less.
+    parse_batch: int = 1
 
 
 DEFAULT = CompareSettings()

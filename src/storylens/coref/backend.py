@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from spacy.tokens import Doc
@@ -23,6 +23,8 @@ from storylens.quotes.settings import DEFAULT as QUOTE_DEFAULT
 from storylens.quotes.settings import QuoteSettings
 from storylens.quotes.speakers import attribute_speakers
 
+PLURAL_TAGS = ("NNS", "NNPS")
+
 
 @dataclass(slots=True)
 class Analysis:
@@ -32,6 +34,8 @@ class Analysis:
     quote_index: QuoteIndex
     # Per cluster, its mentions as (start, end) token indices, for spaCy spans.
     token_spans: list[list[tuple[int, int]]]
+    # Descriptions in no cluster (see ``Resolution.singletons``).
+    singletons: list[Mention] = field(default_factory=list)
 
 
 class CorefBackend(Protocol):
@@ -103,26 +107,42 @@ class SieveBackend:
 
     def analyse(self, doc: Doc, article_id: str) -> Analysis:
         ctx = self.context(doc)
-        clusters, token_spans = self._clusters(ctx, article_id)
+        clusters, token_spans, singletons = self._clusters(ctx, article_id)
         speakers = [None if i is None else (ctx.ms[i].start, ctx.ms[i].end) for i in ctx.speakers]
         quotes = build_quotes(doc.text, ctx.quotes, speakers, clusters, article_id, self.quote_settings)
-        return Analysis(clusters, quotes, ctx.quotes, token_spans)
+        return Analysis(clusters, quotes, ctx.quotes, token_spans, singletons)
 
     @staticmethod
-    def _clusters(ctx: Context, article_id: str) -> tuple[list[Cluster], list[list[tuple[int, int]]]]:
+    def _clusters(ctx: Context, article_id: str) -> tuple[list[Cluster], list[list[tuple[int, int]]], list[Mention]]:
         doc = ctx.doc
+
+        def mention(m: M) -> Mention:
+            return Mention(
+                article_id,
+                m.start,
+                m.end,
+                m.text,
+                m.kind,
+                m.head,
+                m.quote != -1,
+                m.ext_start,
+                m.ext_end,  # type: ignore[arg-type]
+                doc[m.head].lemma_.lower() if m.head >= 0 else "",
+                m.head >= 0 and doc[m.head].tag_ in PLURAL_TAGS,
+            )
+
         out: list[tuple[Cluster, list[tuple[int, int]]]] = []
+        singletons: list[Mention] = []
         for group in ctx.cl.groups():
             named = [m for m in group if m.kind == "name" and m.name_key]
             if len(group) < 2 and not named:
+                if group[0].kind == "nominal":
+                    singletons.append(mention(group[0]))
                 continue
             cluster = Cluster(
                 id=len(out),
                 article_id=article_id,
-                mentions=[
-                    Mention(article_id, m.start, m.end, m.text, m.kind, m.head, m.quote != -1, m.ext_start, m.ext_end)  # type: ignore[arg-type]
-                    for m in group
-                ],
+                mentions=[mention(m) for m in group],
                 canonical=canonical_name([_name_evidence(doc, m) for m in named]),
                 type=cluster_type([m.label for m in ctx.cl.mentions_of(group[0].idx)], ctx.cl.is_person(group[0].idx)),
             )
@@ -130,7 +150,7 @@ class SieveBackend:
         out.sort(key=lambda pair: pair[0].mentions[0].start)
         for i, (c, _) in enumerate(out):
             c.id = i
-        return [c for c, _ in out], [spans for _, spans in out]
+        return [c for c, _ in out], [spans for _, spans in out], singletons
 
 
 BACKENDS = ("sieve", "fastcoref")

@@ -26,7 +26,14 @@ PRONOUN_TAGS = ("PRP", "PRP$")
 
 # Values are storylens model objects (Cluster, Edit, Quote): keep such Docs in
 # memory or pickle them; ``Doc.to_bytes`` cannot serialise them.
-DOC_EXTENSIONS = ("coref_clusters", "resolved_text", "resolved_edits", "coref_quotes", "quote_index")
+DOC_EXTENSIONS = (
+    "coref_clusters",
+    "resolved_text",
+    "resolved_edits",
+    "coref_quotes",
+    "quote_index",
+    "coref_singletons",
+)
 for _name in DOC_EXTENSIONS:
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
@@ -45,6 +52,7 @@ class CorefComponent:
         edits = render_edits(doc.text, analysis.clusters, analysis.quote_index, tags)
         doc._.coref_clusters = analysis.clusters
         doc._.coref_quotes = analysis.quotes
+        doc._.coref_singletons = analysis.singletons
         doc._.quote_index = analysis.quote_index
         doc._.resolved_edits = edits
         doc._.resolved_text = apply_edits(doc.text, edits)

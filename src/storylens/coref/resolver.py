@@ -64,6 +64,7 @@ class Resolver:
             resolved=doc._.resolved_text,
             quotes=quotes,
             quote_index=doc._.quote_index,
+            singletons=[replace(m, article_id=article.id) for m in doc._.coref_singletons or ()],
         )
 
     def resolve(self, article: Article) -> Resolution:

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from storylens.errors import StorylensError
-from storylens.model import Resolution
+from storylens.model import Article, Edit, Resolution
 from storylens.report.jsonout import cluster_json, edit_json
 
 SCHEMA = """
@@ -51,15 +51,18 @@ class Stored:
 
 
 class Store:
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
         path = Path(path)
         if path.exists() and path.is_dir():
             raise StorylensError(f"--db {path}: is a folder; give a file name")
+        if read_only and not path.exists():
+            raise StorylensError(f"--db {path}: no such store; make one with `storylens ingest SOURCE... --db {path}`")
         try:
-            self.con = duckdb.connect(str(path))
+            self.con = duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as e:
             raise StorylensError(f"--db {path}: cannot open ({e})") from None
-        self.con.execute(SCHEMA)
+        if not read_only:
+            self.con.execute(SCHEMA)
 
     def close(self) -> None:
         self.con.close()
@@ -135,3 +138,79 @@ class Store:
             "FROM stories s JOIN articles a ON a.key = s.article_key GROUP BY s.story ORDER BY s.story"
         ).fetchall()
         return [{"id": f"s{story}", "title": title, "articles": ids} for story, ids, title in rows]
+
+    def search_stories(
+        self, word: str = "", entity: str = "", outlet: str = "", date: str = "", limit: int = 200
+    ) -> list[dict]:
+        """Stories with an article that matches every filter given: a word of its
+        text or title, an entity's name in its clusters, its outlet, a date prefix
+        (`2017-03`). Each with its outlets, first date and article count."""
+        where, args = [], []
+        if word:
+            where.append("(a.text ILIKE ? OR a.title ILIKE ?)")
+            args += [f"%{word}%", f"%{word}%"]
+        if entity:
+            where.append("CAST(a.clusters AS VARCHAR) ILIKE ?")
+            args.append(f"%{entity}%")
+        if outlet:
+            where.append("a.outlet ILIKE ?")
+            args.append(f"%{outlet}%")
+        if date:
+            where.append("a.published LIKE ?")
+            args.append(f"{date}%")
+        matched = "SELECT DISTINCT s.story FROM stories s JOIN articles a ON a.key = s.article_key" + (
+            " WHERE " + " AND ".join(where) if where else ""
+        )
+        rows = (
+            self.con.cursor()
+            .execute(
+                "SELECT s.story, count(*), list(DISTINCT coalesce(a.outlet, a.id)), min(a.published), "
+                "arg_min(coalesce(a.title, left(a.text, 80)), coalesce(a.published, '9999')) "
+                f"FROM stories s JOIN articles a ON a.key = s.article_key WHERE s.story IN ({matched}) "
+                "GROUP BY s.story ORDER BY count(*) DESC, s.story LIMIT ?",
+                [*args, limit],
+            )
+            .fetchall()
+        )
+        return [
+            {"id": f"s{story}", "articles": n, "outlets": sorted(outlets), "first_date": first, "title": title}
+            for story, n, outlets, first, title in rows
+        ]
+
+    def story_articles(self, story_id: str) -> list[Article]:
+        """The cleaned articles of one story (``s12`` or ``12``), oldest first."""
+        number = story_id.removeprefix("s")
+        if not number.isdigit():
+            raise StorylensError(f"no story {story_id!r}; story ids look like s12 (see `storylens stories list`)")
+        rows = (
+            self.con.cursor()
+            .execute(
+                "SELECT a.id, a.outlet, a.title, a.url, a.published, a.text, a.cleaning, a.source "
+                "FROM stories s JOIN articles a ON a.key = s.article_key WHERE s.story = ? "
+                "ORDER BY a.published NULLS LAST, a.id",
+                [int(number)],
+            )
+            .fetchall()
+        )
+        if not rows:
+            raise StorylensError(f"no story {story_id!r} in this store (see `storylens stories list`)")
+        out = []
+        for aid, outlet, title, url, published, text, cleaning, source in rows:
+            edits = [
+                Edit(e["start"], e["end"], e["original"], e["replacement"], e.get("rule", ""))
+                for e in json.loads(cleaning or "[]")
+            ]
+            out.append(
+                Article(
+                    id=aid,
+                    raw="",
+                    text=text,
+                    title=title,
+                    outlet=outlet or aid,
+                    url=url,
+                    published=published,
+                    source_path=source,
+                    cleaning=edits,
+                )
+            )
+        return out

@@ -1,0 +1,259 @@
+"""`storylens serve`: the comparison as web pages, and the JSON API behind them.
+
+Server-rendered pages (Jinja2, autoescaped) with one small local script; every
+asset is served from the package, nothing from a CDN. Scraped text is untrusted:
+it is only ever inserted as escaped text, and the Content-Security-Policy lets
+no inline script or foreign resource run even if something slipped through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from importlib.resources import files
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from storylens import __version__
+from storylens.align.compare import Comparer
+from storylens.errors import StorylensError
+from storylens.web import views
+from storylens.web.jobs import Job, Jobs
+from storylens.web.uploads import DEFAULT as LIMITS
+from storylens.web.uploads import Piece, UploadError, UploadLimits, load
+
+HERE = Path(str(files("storylens.web")))
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+# Module level: FastAPI resolves these (string) annotations in the module's namespace.
+Texts = Annotated[list[str], Form(alias="text")]
+Outlets = Annotated[list[str], Form(alias="outlet")]
+Files = Annotated[list[UploadFile], File(alias="file")]
+FileOutlets = Annotated[list[str], Form(alias="file_outlet")]
+
+
+def create_app(
+    db: Path | None = None,
+    comparer: Callable[[], Comparer] = Comparer,
+    limits: UploadLimits = LIMITS,
+) -> FastAPI:
+    """The app. ``comparer`` builds the models on the first comparison (so the
+    server starts at once); ``db`` adds the story browser."""
+    jobs = Jobs(comparer)
+    store = None
+    if db is not None:
+        from storylens.store.db import Store
+
+        store = Store(db, read_only=True)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        jobs.shutdown()
+        if store is not None:
+            store.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="storylens",
+        version=__version__,
+        description="How different outlets tell the same story: comparisons and stored stories.",
+        docs_url=None,  # the interactive docs load scripts from a CDN; /openapi.json describes the API
+        redoc_url=None,
+    )
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals.update(version=__version__, has_db=store is not None, cell_labels=views.CELL_LABELS)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.state.jobs = jobs
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable) -> Response:
+        response = await call_next(request)
+        for k, v in SECURITY_HEADERS.items():
+            response.headers.setdefault(k, v)
+        return response
+
+    def wants_html(request: Request) -> bool:
+        return not request.url.path.startswith("/api/")
+
+    def error_page(request: Request, status: int, message: str) -> Response:
+        if wants_html(request):
+            return templates.TemplateResponse(
+                request, "error.html", {"status": status, "message": message}, status_code=status
+            )
+        return JSONResponse({"detail": message}, status_code=status)
+
+    @app.exception_handler(UploadError)
+    async def upload_error(request: Request, exc: UploadError) -> Response:
+        return error_page(request, exc.status, exc.message)
+
+    @app.exception_handler(StorylensError)
+    async def storylens_error(request: Request, exc: StorylensError) -> Response:
+        return error_page(request, 404 if "no story" in str(exc) else 422, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        fields = sorted({".".join(str(x) for x in e.get("loc", ())[1:]) or "request" for e in exc.errors()})
+        return error_page(request, 422, "the request is malformed or incomplete: " + ", ".join(fields))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return error_page(request, exc.status_code, str(exc.detail))
+
+    def job_or_404(job_id: str) -> Job:
+        job = jobs.get(job_id)
+        if job is None:
+            raise HTTPException(404, f"no comparison {job_id!r} (comparisons are kept in memory while the server runs)")
+        return job
+
+    async def pieces_from(
+        texts: list[str], outlets: list[str], uploads: list[UploadFile], upload_outlets: list[str]
+    ) -> list[Piece]:
+        pieces: list[Piece] = []
+        for n, text in enumerate(texts):
+            if text.strip():
+                outlet = outlets[n] if n < len(outlets) else ""
+                pieces.append(Piece(f"{outlet or f'pasted {n + 1}'}.txt", text.encode("utf-8"), outlet))
+        for n, up in enumerate(uploads):
+            if not up.filename:
+                continue
+            data = await up.read(limits.max_bytes + 1)
+            outlet = upload_outlets[n] if n < len(upload_outlets) else ""
+            pieces.append(Piece(up.filename, data, outlet))
+            if len(pieces) > limits.max_articles:
+                break  # enough to refuse: the rest is never read
+        return pieces
+
+    async def submit(texts: list[str], outlets: list[str], uploads: list[UploadFile], file_outlets: list[str]) -> Job:
+        pieces = await pieces_from(texts, outlets, uploads, file_outlets)
+        collected = load(pieces, limits)
+        return jobs.submit(collected.articles, collected.problems + collected.notes)
+
+    # ---- pages ----
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(request: Request) -> Response:
+        return templates.TemplateResponse(request, "new.html", {"jobs": jobs.all()[:10], "limits": limits})
+
+    @app.post("/compare", include_in_schema=False)
+    async def compare_form(
+        text: Texts = [],  # noqa: B006 (FastAPI reads the default, never mutates it)
+        outlet: Outlets = [],  # noqa: B006
+        file: Files = [],  # noqa: B006
+        file_outlet: FileOutlets = [],  # noqa: B006
+    ) -> Response:
+        job = await submit(text, outlet, file, file_outlet)
+        return RedirectResponse(f"/c/{job.id}", status_code=303)
+
+    @app.get("/c/{job_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(request: Request, job_id: str, ref: str | None = None) -> Response:
+        job = job_or_404(job_id)
+        if job.status != "done" or job.result is None:
+            return templates.TemplateResponse(request, "running.html", {"job": job})
+        result = job.result
+        outlets = [a["outlet"] for a in result["articles"]]
+        reference = ref if ref in outlets else outlets[0]
+        return templates.TemplateResponse(
+            request,
+            "story.html",
+            {
+                "job": job,
+                "result": result,
+                "outlets": outlets,
+                "reference": reference,
+                "rows": views.matrix(result),
+                "quotes": views.quote_groups(result, reference),
+                "entities": views.entities(result, outlets),
+            },
+        )
+
+    @app.get("/c/{job_id}/a/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(
+        request: Request, job_id: str, article_id: str, start: int = -1, end: int = -1, view: str = "clean"
+    ) -> Response:
+        job = job_or_404(job_id)
+        if job.comparison is None:
+            raise HTTPException(409, "this comparison is not finished yet")
+        res = job.comparison.resolutions.get(article_id)
+        if res is None:
+            raise HTTPException(404, f"no article {article_id!r} in this comparison")
+        return templates.TemplateResponse(
+            request,
+            "article.html",
+            {
+                "job": job,
+                "article": res.article,
+                "view": "resolved" if view == "resolved" else "clean",
+                "pieces": views.highlighted(res.article.text, start, end),
+                "resolved": views.resolved_pieces(res),
+                "removed": views.removed(res.article),
+                "start": start,
+                "end": end,
+            },
+        )
+
+    @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
+    def stories_page(request: Request, q: str = "", entity: str = "", outlet: str = "", date: str = "") -> Response:
+        if store is None:
+            raise HTTPException(404, "no store: start the server with --db PATH to browse stories")
+        found = store.search_stories(q, entity, outlet, date)
+        return templates.TemplateResponse(
+            request, "stories.html", {"stories": found, "q": q, "entity": entity, "outlet": outlet, "date": date}
+        )
+
+    @app.get("/stories/{story_id}", include_in_schema=False)
+    def open_story(story_id: str) -> Response:
+        if store is None:
+            raise HTTPException(404, "no store: start the server with --db PATH to browse stories")
+        articles = store.story_articles(story_id)
+        if len(articles) < 2:
+            raise HTTPException(422, f"story {story_id} has one article; there is nothing to compare it with")
+        existing = next((j for j in jobs.all() if j.title == f"story {story_id}" and j.status != "failed"), None)
+        job = existing or jobs.submit(articles, [], title=f"story {story_id}")
+        return RedirectResponse(f"/c/{job.id}", status_code=303)
+
+    # ---- API ----
+
+    @app.post("/api/comparisons", status_code=202, summary="Start a comparison of 2–20 pasted or uploaded articles")
+    async def api_submit(
+        text: Texts = [],  # noqa: B006
+        outlet: Outlets = [],  # noqa: B006
+        file: Files = [],  # noqa: B006
+        file_outlet: FileOutlets = [],  # noqa: B006
+    ) -> dict[str, Any]:
+        job = await submit(text, outlet, file, file_outlet)
+        return {**job.progress(), "url": f"/api/comparisons/{job.id}"}
+
+    @app.get("/api/comparisons", summary="Comparisons held by this server, newest first")
+    def api_list() -> dict[str, Any]:
+        return {"comparisons": [j.progress() for j in jobs.all()]}
+
+    @app.get(
+        "/api/comparisons/{job_id}",
+        summary="A comparison's progress; when done, its result in the `storylens compare --json` shape",
+    )
+    def api_get(job_id: str) -> dict[str, Any]:
+        job = job_or_404(job_id)
+        return {**job.progress(), "result": job.result}
+
+    @app.get("/api/stories", summary="Stored stories matching every filter given (needs --db)")
+    def api_stories(q: str = "", entity: str = "", outlet: str = "", date: str = "") -> dict[str, Any]:
+        if store is None:
+            raise HTTPException(404, "no store: start the server with --db PATH")
+        return {"stories": store.search_stories(q, entity, outlet, date)}
+
+    return app

@@ -1,0 +1,110 @@
+"""Comparisons run in the background, one at a time, while pages keep being served.
+
+A job is a list of articles in and a comparison out; its progress (which article
+was parsed and resolved, then the alignment) is readable at any moment. Results
+stay in memory, the oldest dropped past ``keep``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from storylens.align.compare import Comparer, Comparison
+from storylens.model import Article
+from storylens.report.jsonout import comparison_json
+
+
+@dataclass(slots=True)
+class Job:
+    id: str
+    title: str
+    articles: list[Article]
+    problems: list[str]
+    status: str = "queued"  # queued | running | done | failed
+    steps: list[str] = field(default_factory=list)
+    error: str | None = None
+    comparison: Comparison | None = None
+    result: dict[str, Any] | None = None
+    started: float = field(default_factory=time.time)
+    seconds: float = 0.0
+
+    @property
+    def resolved(self) -> int:
+        """Articles parsed and resolved so far."""
+        return sum(s.startswith("resolved") for s in self.steps)
+
+    def progress(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "status": self.status,
+            "articles": len(self.articles),
+            "steps": list(self.steps),
+            "error": self.error,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+class Jobs:
+    """Runs comparisons on one worker thread. The parse and the models release
+    the GIL for much of their work, so the server answers other requests."""
+
+    def __init__(self, comparer: Callable[[], Comparer], keep: int = 50) -> None:
+        self._comparer_factory = comparer
+        self._comparer: Comparer | None = None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storylens-compare")
+        self._jobs: OrderedDict[str, Job] = OrderedDict()
+        self._lock = threading.Lock()
+        self.keep = keep
+
+    def submit(self, articles: list[Article], problems: list[str], title: str | None = None) -> Job:
+        job = Job(
+            id=uuid.uuid4().hex[:12],
+            title=title or next((a.title for a in articles if a.title), None) or "comparison",
+            articles=articles,
+            problems=problems,
+        )
+        with self._lock:
+            self._jobs[job.id] = job
+            while len(self._jobs) > self.keep:
+                self._jobs.popitem(last=False)
+        self._pool.submit(self._run, job)
+        return job
+
+    def get(self, job_id: str) -> Job | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def all(self) -> list[Job]:
+        with self._lock:
+            return list(reversed(self._jobs.values()))
+
+    def _run(self, job: Job) -> None:
+        job.status = "running"
+        t = time.perf_counter()
+        try:
+            if self._comparer is None:
+                job.steps.append("loading models")
+                self._comparer = self._comparer_factory()
+
+            def step(stage: str, article: Article | None) -> None:
+                job.steps.append(f"{stage}: {article.outlet or article.id}" if article else stage)
+
+            job.comparison = self._comparer.compare(job.articles, job.problems, on_step=step)
+            job.result = comparison_json(job.comparison)
+            job.status = "done"
+        except Exception as err:  # a failed comparison is reported on its page
+            job.error = f"{type(err).__name__}: {err}"
+            job.status = "failed"
+        finally:
+            job.seconds = time.perf_counter() - t
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,157 @@
+"""The web app through its HTTP interface (no browser): API, limits, errors, safety headers."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from storylens.align.compare import Comparer
+from storylens.web.app import create_app
+
+from conftest import seed_path
+
+OUTLETS = {"000": "Breitbart", "002": "IBTimes", "003": "LifeZette", "004": "TheBlaze"}
+ENGLISH = (
+    "The city council of Marlow voted on Tuesday to approve a new budget for the harbour, "
+    "after a long debate about dock wages and the cost of repairs to the old sea wall."
+)
+
+
+@pytest.fixture(scope="module")
+def client(comparer: Comparer) -> TestClient:
+    with TestClient(create_app(comparer=lambda: comparer)) as c:
+        yield c
+
+
+def _wait(client: TestClient, job_id: str, limit: float = 120) -> dict:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        got = client.get(f"/api/comparisons/{job_id}").json()
+        if got["status"] in ("done", "failed"):
+            return got
+        time.sleep(0.2)
+    raise AssertionError(f"comparison {job_id} did not finish in {limit} s")
+
+
+@pytest.fixture(scope="module")
+def seeds_job(client: TestClient) -> dict:
+    files = [("file", (f"{name}.txt", seed_path(k).read_bytes(), "text/plain")) for k, name in OUTLETS.items()]
+    started = client.post("/api/comparisons", files=files)
+    assert started.status_code == 202, started.text
+    running = client.get(f"/c/{started.json()['id']}")  # the progress page while it works
+    assert running.status_code == 200 and "Comparing 4 articles" in running.text
+    done = _wait(client, started.json()["id"])
+    assert done["status"] == "done", done["error"]
+    return done
+
+
+def test_api_result_has_the_compare_json_shape(seeds_job: dict) -> None:
+    result = seeds_job["result"]
+    assert set(result) == {"articles", "entities", "quotes", "claims", "framing", "conflicts", "problems"}
+    assert sorted(a["outlet"] for a in result["articles"]) == sorted(OUTLETS.values())
+    assert any(s.startswith("resolved: ") for s in seeds_job["steps"])
+
+
+def test_story_page_marks_single_outlet_facts(client: TestClient, seeds_job: dict) -> None:
+    page = client.get(f"/c/{seeds_job['id']}").text
+    visits = page[page.index("22 times") - 2000 : page.index("22 times")]
+    assert "only Breitbart" in visits
+    # Every cell of the matrix links to its sentence in the article.
+    assert f"/c/{seeds_job['id']}/a/" in page and "start=" in page
+
+
+def test_reference_outlet_for_quote_diffs(client: TestClient, seeds_job: dict) -> None:
+    page = client.get(f"/c/{seeds_job['id']}?ref=IBTimes").text
+    assert '<option value="IBTimes" selected>' in page
+    assert "demonise" in page and "demonize" in page
+
+
+def test_article_view_toggles_resolved_and_shows_cleaning(client: TestClient, seeds_job: dict) -> None:
+    article = seeds_job["result"]["articles"][0]["id"]
+    clean = client.get(f"/c/{seeds_job['id']}/a/{article}?start=0&end=20")
+    assert clean.status_code == 200 and '<mark id="hl">' in clean.text
+    resolved = client.get(f"/c/{seeds_job['id']}/a/{article}?view=resolved").text
+    assert 'class="edit"' in resolved and "What cleaning changed" in resolved
+    assert client.get(f"/c/{seeds_job['id']}/a/nope").status_code == 404
+
+
+def test_limits_and_bad_input_get_clear_4xx(client: TestClient) -> None:
+    one = client.post("/api/comparisons", data={"text": [ENGLISH], "outlet": ["A"]})
+    assert one.status_code == 422 and "at least 2 articles" in one.json()["detail"]
+    many = client.post("/api/comparisons", data={"text": [ENGLISH + f" {i}" for i in range(21)]})
+    assert many.status_code == 413 and "at most 20" in many.json()["detail"]
+    binary = [
+        ("file", ("a.txt", b"\x00\x01\x02" * 100, "text/plain")),
+        ("file", ("b.txt", ENGLISH.encode(), "text/plain")),
+    ]
+    refused = client.post("/api/comparisons", files=binary)
+    assert refused.status_code == 422 and "binary" in refused.json()["detail"]
+    big = [
+        ("file", ("big.txt", b"word " * 2_200_000, "text/plain")),
+        ("file", ("b.txt", ENGLISH.encode(), "text/plain")),
+    ]
+    assert client.post("/api/comparisons", files=big).status_code == 413
+    garbled = client.post(
+        "/api/comparisons", content=b"--xx\r\nnonsense", headers={"content-type": "multipart/form-data; boundary=xx"}
+    )
+    assert 400 <= garbled.status_code < 500
+    page = client.post("/compare", data={"text": [ENGLISH]})
+    assert page.status_code == 422 and "at least 2 articles" in page.text and "<html" in page.text
+    assert client.get("/c/doesnotexist").status_code == 404
+    assert client.get("/api/stories").status_code == 404  # no --db
+
+
+def test_security_headers_and_openapi(client: TestClient) -> None:
+    home = client.get("/")
+    csp = home.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert home.headers["x-content-type-options"] == "nosniff"
+    spec = client.get("/openapi.json").json()
+    assert {"/api/comparisons", "/api/comparisons/{job_id}", "/api/stories"} <= set(spec["paths"])
+    assert client.get("/docs").status_code == 404  # its page would load scripts from a CDN
+
+
+def test_untrusted_text_is_escaped(client: TestClient) -> None:
+    hostile = (
+        ENGLISH + ' <script>window.pwned = 1</script> <img src=x onerror="window.pwned = 2"> '
+        '<a href="javascript:alert(1)">link</a> {{ 7 * 7 }} {% for x in y %}'
+    )
+    started = client.post(
+        "/api/comparisons", data={"text": [hostile, ENGLISH + " The mayor agreed."], "outlet": ["<b>Evil</b>", "Good"]}
+    )
+    assert started.status_code == 202, started.text
+    done = _wait(client, started.json()["id"])
+    assert done["status"] == "done", done["error"]
+    page = client.get(f"/c/{done['id']}").text
+    article = client.get(f"/c/{done['id']}/a/{done['result']['articles'][0]['id']}").text
+    for html in (page, article):
+        assert "<script>window" not in html and "<b>Evil</b>" not in html and 'onerror="window' not in html
+    assert "&lt;script&gt;window.pwned = 1&lt;/script&gt;" in article
+    assert "{{ 7 * 7 }}" in article and "49" not in article
+
+
+def test_story_browser_with_a_store(comparer: Comparer, tmp_path: Path) -> None:
+    from storylens.store.db import Store
+    from storylens.store.ingest import ingest
+    from storylens.stories.assign import assign_stories
+
+    db = tmp_path / "s.duckdb"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for k, name in OUTLETS.items():
+        (folder / f"{name}.txt").write_bytes(seed_path(k).read_bytes())
+    store = Store(db)
+    ingest([folder], store, workers=1)
+    assign_stories(store)
+    store.close()
+    with TestClient(create_app(db=db, comparer=lambda: comparer)) as c:
+        found = c.get("/api/stories", params={"entity": "Peskov"}).json()["stories"]
+        assert found and found[0]["articles"] == 4
+        assert c.get("/api/stories", params={"q": "zebra crossing"}).json()["stories"] == []
+        assert f'href="/stories/{found[0]["id"]}"' in c.get("/stories", params={"q": "Kislyak"}).text
+        opened = c.get(f"/stories/{found[0]['id']}", follow_redirects=False)
+        assert opened.status_code == 303 and opened.headers["location"].startswith("/c/")
+        assert c.get("/stories/s999").status_code == 404
