@@ -311,6 +311,13 @@ def ingest(
     db: Annotated[Path, typer.Option("--db", help="The DuckDB file to create or add to.")],
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes for coreference.")] = 1,
     batch: Annotated[int, typer.Option("--batch", min=1, help="Articles stored per transaction.")] = 32,
+    engine: Annotated[
+        str, typer.Option("--engine", help="local (processes on this machine) or ray (pip install 'storylens[ray]').")
+    ] = "local",
+    address: Annotated[
+        str | None,
+        typer.Option("--address", help="A Ray cluster to join (ray://HOST:10001 or auto); else a local one."),
+    ] = None,
 ) -> None:
     """Clean, resolve and store an archive; rerunning resumes where it stopped."""
     import time
@@ -330,7 +337,9 @@ def ingest(
             done = progress.tasks[0].completed
             progress.update(task, rate=f"{done / max(time.perf_counter() - t, 1e-9):.1f}")
 
-        summary = run_ingest(sources, store, workers=workers, batch=batch, on_batch=advance)
+        summary = run_ingest(
+            sources, store, workers=workers, batch=batch, on_batch=advance, engine=engine, address=address
+        )
     after = store.counts()
     store.close()
     stages = ", ".join(f"{k} {v}" for k, v in sorted(summary.by_stage.items())) or "none"
@@ -342,6 +351,8 @@ def ingest(
             f"in {time.perf_counter() - t:.1f} s"
         )
     )
+    for line in summary.stages.lines():
+        err.print(plain(f"  stage {line}"))
     raise typer.Exit(1 if summary.errors else 0)
 
 

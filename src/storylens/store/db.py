@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from storylens.engine.stages import Work
 from storylens.errors import StorylensError
-from storylens.model import Article, Edit, Resolution
+from storylens.model import Article, Edit
 from storylens.report.jsonout import cluster_json, edit_json
 
 SCHEMA = """
@@ -36,18 +36,6 @@ CREATE TABLE IF NOT EXISTS skipped (key TEXT PRIMARY KEY, source TEXT, reason TE
 CREATE TABLE IF NOT EXISTS errors (key TEXT PRIMARY KEY, source TEXT, stage TEXT, reason TEXT);
 CREATE TABLE IF NOT EXISTS stories (article_key TEXT PRIMARY KEY, story INTEGER NOT NULL);
 """
-
-
-@dataclass(slots=True)
-class Stored:
-    """One ingested input, as it goes into the store."""
-
-    key: str
-    source: str
-    resolution: Resolution | None = None
-    text_hash: str = ""
-    error_stage: str = ""
-    error: str = ""
 
 
 class Store:
@@ -78,14 +66,14 @@ class Store:
     def text_hashes(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT text_hash, key FROM articles").fetchall())
 
-    def write(self, items: Iterable[Stored], duplicates: Iterable[tuple[str, str, str]] = ()) -> None:
-        """One transaction: every item's results, or none of them."""
+    def write(self, items: Iterable[Work], duplicates: Iterable[tuple[str, str, str]] = ()) -> None:
+        """One transaction: every item's results (or its error), or none of them."""
         self.con.execute("BEGIN TRANSACTION")
         try:
             for item in items:
                 if item.resolution is None:
                     self.con.execute(
-                        "INSERT INTO errors VALUES (?, ?, ?, ?)", [item.key, item.source, item.error_stage, item.error]
+                        "INSERT INTO errors VALUES (?, ?, ?, ?)", [item.key, item.source, item.stage, item.error]
                     )
                     continue
                 res, a = item.resolution, item.resolution.article

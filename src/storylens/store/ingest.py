@@ -1,9 +1,10 @@
 """`storylens ingest`: stream an archive into the store, resumably.
 
-Inputs stream through in batches: read and clean here, resolve in worker
-processes (``engine.local``), then one transaction per batch. A rerun of the
-same command skips every key the store already holds, so after a kill at any
-moment each input ends up stored exactly once with complete results.
+Inputs stream through in batches: read, clean and deduplicate here, run the
+per-article stages (``engine.stages``) on an executor (local processes or
+Ray), then one transaction per batch. A rerun of the same command skips every
+key the store already holds, so after a kill at any moment each input ends up
+stored exactly once with complete results.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from pathlib import Path
 
 from storylens.clean import load_article
 from storylens.clean.sources import ARTICLE_SUFFIXES, JSONL_SUFFIXES, article_from_record, content_hash, expand
-from storylens.engine.local import LocalEngine
+from storylens.engine.executors import Executor, make_executor
+from storylens.engine.stages import ResolveStage, Stage, StageStats, Work
 from storylens.errors import StorylensError
-from storylens.model import Article
-from storylens.store.db import Store, Stored
+from storylens.store.db import Store
 
 BATCH = 32
 INGEST_SUFFIXES = ARTICLE_SUFFIXES | JSONL_SUFFIXES | {".csv"}
@@ -30,35 +31,28 @@ CSV_COLUMNS = {"publication": "outlet", "date": "published", "content": "text", 
 
 
 @dataclass(slots=True)
-class Input:
-    key: str
-    source: str
-    article: Article | None = None
-    error: str = ""
-
-
-@dataclass(slots=True)
 class Summary:
     stored: int = 0
     duplicates: int = 0
     errors: int = 0
     already_done: int = 0
     by_stage: dict[str, int] = field(default_factory=dict)
+    stages: StageStats = field(default_factory=StageStats)
     # Keys first seen in this run: meeting one again is a duplicate, not earlier work.
     run_keys: set[str] = field(default_factory=set)
 
 
-def _record_input(data: object, where: str) -> Input:
+def _record_input(data: object, where: str) -> Work:
     key = str(data.get("id")) if isinstance(data, dict) and data.get("id") not in (None, "") else ""
     try:
         article = article_from_record(data, where)
     except StorylensError as e:
-        return Input(key or f"error:{where}", where, error=str(e))
+        return Work(key or f"error:{where}", where, error=str(e), stage="load")
     article.id = key or f"sha1-{content_hash(article.text)}"
-    return Input(article.id, where, article)
+    return Work(article.id, where, article)
 
 
-def read_inputs(sources: Iterable[str | Path]) -> Iterator[Input]:
+def read_inputs(sources: Iterable[str | Path]) -> Iterator[Work]:
     """Every article in ``sources`` (folders, .txt/.html files, JSONL, CSV), one at a time."""
     for path in expand(sources, INGEST_SUFFIXES):
         suffix = path.suffix.lower()
@@ -70,7 +64,7 @@ def read_inputs(sources: Iterable[str | Path]) -> Iterator[Input]:
                         try:
                             yield _record_input(json.loads(line), where)
                         except json.JSONDecodeError as e:
-                            yield Input(f"error:{where}", where, error=f"{where}: invalid JSON ({e.msg})")
+                            yield Work(f"error:{where}", where, error=f"{where}: invalid JSON ({e.msg})", stage="load")
         elif suffix == ".csv":
             csv.field_size_limit(sys.maxsize)
             with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
@@ -82,14 +76,14 @@ def read_inputs(sources: Iterable[str | Path]) -> Iterator[Input]:
             try:
                 article = load_article(path)
             except StorylensError as e:
-                yield Input(f"error:{path}", str(path), error=str(e))
+                yield Work(f"error:{path}", str(path), error=str(e), stage="load")
                 continue
             article.id = f"sha1-{content_hash(article.text)}"
-            yield Input(article.id, str(path), article)
+            yield Work(article.id, str(path), article)
 
 
-def _batches(items: Iterator[Input], size: int) -> Iterator[list[Input]]:
-    batch: list[Input] = []
+def _batches(items: Iterator[Work], size: int) -> Iterator[list[Work]]:
+    batch: list[Work] = []
     for item in items:
         batch.append(item)
         if len(batch) == size:
@@ -99,37 +93,62 @@ def _batches(items: Iterator[Input], size: int) -> Iterator[list[Input]]:
         yield batch
 
 
+def default_stages() -> list[Stage]:
+    """The per-article stages of ingest, after reading and cleaning."""
+    return [ResolveStage(batch_size=8)]
+
+
 def ingest(
     sources: Iterable[str | Path],
     store: Store,
     workers: int = 1,
     batch: int = BATCH,
     on_batch: Callable[[int], None] | None = None,
+    engine: str = "local",
+    address: str | None = None,
+    executor: Executor | None = None,
 ) -> Summary:
-    """Clean, resolve and store every input not yet in ``store``."""
+    """Clean, resolve and store every input not yet in ``store``, on the ``engine``
+    named (or the ``executor`` given, already entered)."""
     done = store.done_keys()
     hashes = store.text_hashes()
     summary = Summary()
-    with LocalEngine(workers, batch_size=8) as engine:
-        for group in _batches(read_inputs(sources), batch):
-            _ingest_batch(group, engine, store, done, hashes, summary)
-            if on_batch is not None:
-                on_batch(len(group))
+    if executor is not None:
+        _ingest_all(sources, executor, store, done, hashes, summary, batch, on_batch)
+        return summary
+    with make_executor(engine, default_stages(), workers, address) as ex:
+        _ingest_all(sources, ex, store, done, hashes, summary, batch, on_batch)
     return summary
 
 
+def _ingest_all(
+    sources: Iterable[str | Path],
+    executor: Executor,
+    store: Store,
+    done: dict[str, str],
+    hashes: dict[str, str],
+    summary: Summary,
+    batch: int,
+    on_batch: Callable[[int], None] | None,
+) -> None:
+    for group in _batches(read_inputs(sources), batch):
+        _ingest_batch(group, executor, store, done, hashes, summary)
+        if on_batch is not None:
+            on_batch(len(group))
+
+
 def _ingest_batch(
-    group: list[Input],
-    engine: LocalEngine,
+    group: list[Work],
+    executor: Executor,
     store: Store,
     done: dict[str, str],
     hashes: dict[str, str],
     summary: Summary,
 ) -> None:
     """Store one batch in one transaction: results, duplicates and problems."""
-    todo: list[tuple[Input, str]] = []
+    todo: list[Work] = []
     duplicates: list[tuple[str, str, str]] = []
-    failed: list[Stored] = []
+    failed: list[Work] = []
     for item in group:
         h = content_hash(item.article.text) if item.article is not None else ""
         if item.key in done:
@@ -139,7 +158,7 @@ def _ingest_batch(
                 if clash not in done:
                     done[clash] = ""
                     reason = f"{item.source}: id '{item.key}' is already used by another article; not stored"
-                    failed.append(Stored(clash, item.source, error_stage="load", error=reason))
+                    failed.append(Work(clash, item.source, error=reason, stage="load"))
                 continue
             if item.key in summary.run_keys and f"{item.key}#{item.source}" not in done:
                 done[f"{item.key}#{item.source}"] = ""
@@ -150,26 +169,22 @@ def _ingest_batch(
         done[item.key] = h
         summary.run_keys.add(item.key)
         if item.article is None:
-            failed.append(Stored(item.key, item.source, error_stage="load", error=item.error))
+            failed.append(item)
             continue
         if h in hashes:
             duplicates.append((item.key, item.source, hashes[h]))
             continue
         hashes[h] = item.key
-        todo.append((item, h))
-    stored = list(failed)
-    by_id = {i.article.id: (i, h) for i, h in todo if i.article is not None}
-    for outcome in engine.resolve([i.article for i, _ in todo if i.article]):
-        item, h = by_id[outcome.article_id or ""]
-        if outcome.resolution is None:
-            stored.append(Stored(item.key, item.source, error_stage="resolve", error=outcome.error or ""))
-        else:
-            stored.append(Stored(item.key, item.source, outcome.resolution, h))
+        item.text_hash = h
+        todo.append(item)
+    processed, stats = executor.run(todo)
+    summary.stages.add(stats)
+    stored = failed + processed
     store.write(stored, duplicates)
-    for s in stored:
-        if s.resolution is None:
+    for w in stored:
+        if w.resolution is None:
             summary.errors += 1
-            summary.by_stage[s.error_stage] = summary.by_stage.get(s.error_stage, 0) + 1
+            summary.by_stage[w.stage] = summary.by_stage.get(w.stage, 0) + 1
         else:
             summary.stored += 1
     summary.duplicates += len(duplicates)

@@ -1,0 +1,182 @@
+"""Ingest throughput and memory, beside a bare spaCy parse of the same texts, in one run.
+
+Articles: the ECB+ train and dev texts (772 real news articles), repeated with
+a "Copy N." first line until ``--articles`` are reached, written to one JSONL
+file. Each configuration runs in a fresh interpreter:
+- ``parse``: ``nlp.pipe`` over the texts in one process (the spaCy parse alone);
+- ``local:W``: ``storylens ingest --workers W`` (clean, parse, coreference,
+  store), the local engine;
+- ``ray:W``: the same with ``--engine ray`` on a local Ray instance (W actors).
+Printed: seconds, articles/s, peak memory of the driver and the summed peak of
+the workers (sampled from /proc every 0.2 s), and ratios against the parse and
+against local with the same workers. Then story clustering time for 1k, 10k
+and 100k synthetic articles (``--cluster-sizes``).
+
+    .venv/bin/python benchmarks/bench_ingest.py [--articles 1000] [--configs parse local:1 local:2 ray:2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ECB = ROOT.parent / "shared" / "benchmarks" / "ecbplus" / "articles.jsonl"
+
+
+def corpus(n: int, path: Path) -> int:
+    rows = [json.loads(line) for line in ECB.open(encoding="utf-8")]
+    words = 0
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            r = rows[i % len(rows)]
+            text = r["text"] if i < len(rows) else f"Copy {i // len(rows)}.\n{r['text']}"
+            words += len(text.split())
+            f.write(json.dumps({"id": f"a{i}", "outlet": r.get("outlet") or "ecb", "text": text}) + "\n")
+    return words
+
+
+def child(config: str, jsonl: Path, db: Path) -> dict:
+    t = time.perf_counter()
+    if config == "parse":
+        from storylens.nlp.pipeline import load_pipeline
+
+        nlp = load_pipeline()
+        texts = [json.loads(line)["text"] for line in jsonl.open(encoding="utf-8")]
+        for _ in nlp.pipe(texts, batch_size=8):
+            pass
+        return {"seconds": time.perf_counter() - t, "stored": len(texts)}
+    from storylens.store.db import Store
+    from storylens.store.ingest import ingest
+
+    engine, workers = config.split(":")
+    store = Store(db)
+    summary = ingest([jsonl], store, workers=int(workers), engine=engine)
+    store.close()
+    return {
+        "seconds": time.perf_counter() - t,
+        "stored": summary.stored,
+        "stages": {k: round(v, 1) for k, v in summary.stages.seconds.items()},
+    }
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _workers(driver: int) -> list[int]:
+    """Processes doing the work: the driver's children, and Ray's actor processes."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmd = (entry / "cmdline").read_bytes()[:64]
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == driver or cmd.startswith(b"ray::StageActor"):
+            out.append(int(entry.name))
+    return out
+
+
+def measure(config: str, jsonl: Path, tmp: Path) -> dict:
+    db = tmp / f"{config.replace(':', '_')}.duckdb"
+    args = [sys.executable, __file__, "--child", config, "--jsonl", str(jsonl), "--db", str(db)]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    driver_peak = workers_peak = 0
+    while proc.poll() is None:
+        driver_peak = max(driver_peak, _rss_kib(proc.pid))
+        workers_peak = max(workers_peak, sum(_rss_kib(p) for p in _workers(proc.pid)))
+        time.sleep(0.2)
+    out = json.loads(proc.stdout.read().strip().splitlines()[-1])
+    out.update(driver_mib=driver_peak / 1024, workers_mib=workers_peak / 1024)
+    if config.startswith("ray"):
+        subprocess.run([str(Path(sys.executable).parent / "ray"), "stop", "--force"], capture_output=True)
+    return out
+
+
+def clustering(sizes: list[int]) -> list[tuple[int, float, int]]:
+    """Synthetic articles: 50 stories a day over a year, each a bag of that story's
+    names and terms plus common words; returns (n, seconds, stories)."""
+    from datetime import date, timedelta
+
+    from storylens.stories.cluster import StoryClusterer
+
+    rng = random.Random(7)
+    vocab = [f"term{i}" for i in range(20000)]
+    names = [f"Name{i}" for i in range(5000)]
+    common = ["the", "said", "police", "government", "people", "report", "city", "officials", "on", "in"]
+    out = []
+    for n in sizes:
+        clusterer = StoryClusterer()
+        t = time.perf_counter()
+        for i in range(n):
+            story = rng.randrange(max(1, n // 8))
+            srng = random.Random(story)
+            words = srng.sample(vocab, 12) + srng.sample(names, 3)
+            text = " ".join(rng.choice(words) if rng.random() < 0.4 else rng.choice(common) for _ in range(150))
+            when = date(2024, 1, 1) + timedelta(days=story % 365)
+            clusterer.add(f"a{i}", " ".join(words[:5]), text, when)
+        out.append((n, time.perf_counter() - t, len(clusterer.stories)))
+        print(f"story clustering: {n:>7} synthetic articles in {out[-1][1]:7.1f} s, {out[-1][2]} stories", flush=True)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=1000)
+    ap.add_argument("--configs", nargs="+", default=["parse", "local:1", "local:2", "ray:2"])
+    ap.add_argument("--cluster-sizes", type=int, nargs="*", default=[1000, 10000, 100000])
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--jsonl", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--json", type=Path, help="write the figures here")
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.jsonl, args.db)))
+        return
+    results: dict = {"configs": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        jsonl = Path(tmp) / "articles.jsonl"
+        words = corpus(args.articles, jsonl)
+        print(f"{args.articles} articles, {words:,} words; {os.cpu_count()} cores", flush=True)
+        print(f"{'config':>8} {'seconds':>8} {'art/s':>7} {'driver MiB':>10} {'workers MiB':>11}  stages (s)")
+        for config in args.configs:
+            r = measure(config, jsonl, Path(tmp))
+            results["configs"][config] = r
+            print(
+                f"{config:>8} {r['seconds']:8.1f} {r['stored'] / r['seconds']:7.2f} {r['driver_mib']:10.0f} "
+                f"{r['workers_mib']:11.0f}  {r.get('stages', '')}",
+                flush=True,
+            )
+    c = results["configs"]
+    if "parse" in c and "local:1" in c:
+        extra = c["local:1"]["seconds"] / c["parse"]["seconds"] - 1
+        print(f"ingest with one worker costs {extra:+.0%} beyond the bare parse of the same texts")
+    for w in ("1", "2", "4"):
+        if f"local:{w}" in c and f"ray:{w}" in c:
+            ratio = c[f"ray:{w}"]["seconds"] / c[f"local:{w}"]["seconds"]
+            print(f"ray / local with {w} workers: {ratio:.2f}x the time")
+    if args.cluster_sizes:
+        results["clustering"] = clustering(args.cluster_sizes)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

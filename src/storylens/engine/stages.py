@@ -1,0 +1,136 @@
+"""Per-article work as a sequence of stages over a stream of ``Work`` items.
+
+A stage is set up once where it runs (a worker process, a Ray actor: models are
+loaded there, not shipped) and then maps items to items: every item that goes
+in comes out, a failed one carrying its stage and reason, so one bad article
+never sinks the batch. Executors (``local.py``, ``ray_engine.py``) know nothing
+of what the stages do; they only move batches of items to where stages run and
+add up each stage's counts and time (``StageStats``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from storylens.model import Article, Resolution
+
+if TYPE_CHECKING:
+    from storylens.coref.resolver import Resolver
+
+
+@dataclass(slots=True)
+class Work:
+    """One input on its way through the stages."""
+
+    key: str
+    source: str
+    article: Article | None = None
+    resolution: Resolution | None = None
+    error: str = ""
+    stage: str = ""  # the stage that failed it (``load`` when it never loaded)
+    text_hash: str = ""  # of the cleaned text, for duplicate detection
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.error)
+
+
+@dataclass(slots=True)
+class StageStats:
+    """Per stage: items seen, items it failed (by reason) and seconds spent."""
+
+    seen: Counter[str] = field(default_factory=Counter)
+    failed: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[tuple[str, str]] = field(default_factory=Counter)
+    seconds: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: StageStats) -> None:
+        self.seen.update(other.seen)
+        self.failed.update(other.failed)
+        self.reasons.update(other.reasons)
+        self.seconds.update(other.seconds)
+
+    def lines(self) -> list[str]:
+        out = []
+        for name in self.seen:
+            line = f"{name}: {self.seen[name]} articles, {self.failed[name]} failed, {self.seconds[name]:.1f} s"
+            why = [f"{n} {reason}" for (stage, reason), n in self.reasons.most_common() if stage == name]
+            out.append(line + (f" ({'; '.join(why[:3])})" if why else ""))
+        return out
+
+
+class Stage:
+    """Subclasses set ``name``, load what they need in ``setup`` and implement ``run``."""
+
+    name = "stage"
+
+    def setup(self) -> None:
+        """Called once where the stage runs, before its first item."""
+
+    def run(self, items: Sequence[Work]) -> Iterator[Work]:
+        """Every item out, in order; only items not yet failed need work."""
+        raise NotImplementedError
+
+
+class ResolveStage(Stage):
+    """Parse with spaCy and resolve coreference (the `storylens_coref` component)."""
+
+    name = "resolve"
+
+    def __init__(self, backend: str = "sieve", batch_size: int = 8, resolver: Resolver | None = None) -> None:
+        """``resolver``: an already loaded one to use in this process."""
+        self.backend, self.batch_size = backend, batch_size
+        self._resolver = resolver
+
+    def __getstate__(self) -> dict:
+        # Stages travel to workers as settings; each loads its own models there.
+        return {"backend": self.backend, "batch_size": self.batch_size}
+
+    def __setstate__(self, state: dict) -> None:
+        self.backend, self.batch_size, self._resolver = state["backend"], state["batch_size"], None
+
+    def setup(self) -> None:
+        if self._resolver is None:
+            from storylens.coref.backend import backend_named
+            from storylens.coref.resolver import Resolver
+
+            self._resolver = Resolver(backend=backend_named(self.backend))
+
+    def run(self, items: Sequence[Work]) -> Iterator[Work]:
+        self.setup()
+        assert self._resolver is not None
+        todo = [w for w in items if not w.failed and w.article is not None]
+        parsed = self._resolver.parse([w.article for w in todo], self.batch_size)  # type: ignore[misc]
+        for w, p in zip(todo, parsed, strict=True):
+            if p.resolution is None:
+                w.error, w.stage = p.error or "resolve failed", self.name
+            else:
+                w.resolution = p.resolution
+        yield from items
+
+
+def _reason(error: str) -> str:
+    """A short reason for counting: the error's kind, not its details."""
+    tail = error.rsplit(": ", 2)
+    return tail[-2] if len(tail) >= 2 else error[:60]
+
+
+def run_stages(stages: Sequence[Stage], items: Iterable[Work]) -> tuple[list[Work], StageStats]:
+    """Run a batch through every stage in turn, timing and counting each."""
+    batch = list(items)
+    stats = StageStats()
+    for stage in stages:
+        t = time.perf_counter()
+        before = {id(w) for w in batch if w.failed}
+        batch = list(stage.run(batch))
+        stats.seconds[stage.name] += time.perf_counter() - t
+        stats.seen[stage.name] += len(batch)
+        for w in batch:
+            if w.failed and id(w) not in before:
+                stats.failed[stage.name] += 1
+                stats.reasons[(stage.name, _reason(w.error))] += 1
+    return batch, stats
