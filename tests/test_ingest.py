@@ -91,3 +91,105 @@ def test_sigkill_at_any_point_then_rerun_stores_everything_exactly_once(tmp_path
     assert len(rows) == 16
     assert all(count == 1 and complete for _, count, complete in rows)
     assert _table(db, "SELECT count(*) FROM errors") == [(0,)]
+
+
+def _warc(path: Path, pages: list[tuple[str, str]]) -> None:
+    """A WARC with one request and one image beside the HTML responses."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with path.open("wb") as f:
+        writer = WARCWriter(f, gzip=True)
+        for url, html in pages:
+            head = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.0")
+            writer.write_record(
+                writer.create_warc_record(url, "response", payload=BytesIO(html.encode()), http_headers=head)
+            )
+        writer.write_record(
+            writer.create_warc_record("http://example.org/", "request", payload=BytesIO(b"GET / HTTP/1.0\r\n\r\n"))
+        )
+        img = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.0")
+        writer.write_record(
+            writer.create_warc_record(
+                "http://example.org/a.png", "response", payload=BytesIO(b"\x89PNG"), http_headers=img
+            )
+        )
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        f"<html><head><title>{title}</title></head><body><nav>Home | World | Sport</nav>"
+        f"<article><h1>{title}</h1><p>{body}</p></article><footer>Cookies</footer></body></html>"
+    )
+
+
+STRIKE = (
+    "Workers at the Port of Marlow went on strike on Tuesday after talks over pay collapsed overnight, "
+    "union leader Tomasz Nowak said. The port authority said ferries would run as normal and that it "
+    "hoped to return to the table before the weekend, while shipping firms diverted cargo to Dover. "
+    "The dispute began in March, when the authority proposed new shift patterns and automated cranes at "
+    "the container terminal. Nowak said members had voted by a large majority for the walkout and would "
+    "picket the main gate every morning. Local businesses said the strike would hit trade in the town, "
+    "which depends on the port for about a third of its jobs, and the council urged both sides to settle."
+)
+
+
+def test_warc_near_copies_export_and_story_commands(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    other = (
+        "A magnitude 6.1 earthquake struck off the coast of Sumatra on Sunday, the geological agency said, "
+        "damaging houses in two villages and sending residents to higher ground for fear of a tsunami."
+    )
+    _warc(
+        folder / "crawl.warc.gz",
+        [
+            ("http://a.example/strike", _page("Port strike", STRIKE)),
+            # Wire copy with a light edit: stored, and marked as a near-copy.
+            ("http://b.example/strike", _page("Port strike", STRIKE.replace("Tuesday", "Tuesday morning"))),
+            ("http://c.example/quake", _page("Quake", other)),
+        ],
+    )
+    (folder / "broken.warc").write_bytes(b"this is not a warc file at all")
+    db = tmp_path / "w.duckdb"
+    done = run("ingest", str(folder), "--db", str(db))
+    assert "stored 3" in done.stderr and "problems 1" in done.stderr, done.stderr
+    assert "stage resolve: 3 articles, 0 failed" in done.stderr
+    rows = _table(db, "SELECT url, near_duplicate_of IS NOT NULL, json_array_length(claims) FROM articles ORDER BY url")
+    assert [(u, near) for u, near, _ in rows] == [
+        ("http://a.example/strike", False),
+        ("http://b.example/strike", True),
+        ("http://c.example/quake", False),
+    ]
+    assert all(n >= 1 for _, _, n in rows)
+    assert "not a WARC file" in _table(db, "SELECT reason FROM errors")[0][0]
+    stories = json.loads(run("stories", "--db", str(db), "--json").stdout)["stories"]
+    assert sorted(len(s["articles"]) for s in stories) == [1, 2]  # the copy joins its original's story
+    strike = next(s for s in stories if len(s["articles"]) == 2)
+    listed = run("stories", "list", "--db", str(db), "--word", "Nowak")
+    assert listed.returncode == 0 and strike["id"] in listed.stdout and "Port strike" in listed.stdout
+    shown = run("stories", "show", strike["id"], "--db", str(db))
+    assert "2 articles" in shown.stdout and "a.example" not in shown.stderr
+    compared = run("compare", "--db", str(db), "--story", strike["id"], "--json")
+    assert compared.returncode == 0, compared.stderr
+    assert len(json.loads(compared.stdout)["articles"]) == 2
+    assert "no story" in run("compare", "--db", str(db), "--story", "s99").stderr
+    out = tmp_path / "pq"
+    exported = run("export", "--db", str(db), "--parquet", str(out))
+    assert exported.returncode == 0, exported.stderr
+    tables = {p.stem: pq.read_table(p) for p in out.glob("*.parquet")}
+    assert set(tables) == {"articles", "mentions", "quotes", "claims", "stories"}
+    assert tables["articles"].num_rows == 3 and "resolved" in tables["articles"].column_names
+    assert tables["stories"].num_rows == 3
+    mention = tables["mentions"].to_pylist()[0]
+    text = dict(_table(db, "SELECT key, text FROM articles"))[mention["article_key"]]
+    assert text[mention["start"] : mention["end"]] == mention["text"]  # offsets into the cleaned text
+    claim = tables["claims"].to_pylist()[0]
+    assert (
+        dict(_table(db, "SELECT key, text FROM articles"))[claim["article_key"]][claim["start"] : claim["end"]]
+        == claim["text"]
+    )

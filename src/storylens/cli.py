@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -21,6 +21,9 @@ from storylens.errors import StorylensError
 from storylens.model import Article
 from storylens.report.jsonout import clean_json, dumps, resolution_json
 from storylens.report.terminal import cleaning_table, clusters_table, plain, resolved_text
+
+if TYPE_CHECKING:
+    from storylens.store.db import Store
 
 app = typer.Typer(
     add_completion=False,
@@ -254,7 +257,18 @@ def _check_html_target(html: Path) -> None:
 
 @app.command()
 def compare(
-    inputs: InputsArg,
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[INPUT]...",
+            help="Article files (.txt, .html), folders of them, or JSONL files; or --db with --story.",
+            show_default=False,
+        ),
+    ] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="A store made by `storylens ingest` (with --story).")] = None,
+    story: Annotated[
+        str | None, typer.Option("--story", help="A stored story's id (see `storylens stories list`).")
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", is_flag=True, help="Print the comparison as JSON (docs/json.md).")
     ] = False,
@@ -277,7 +291,20 @@ def compare(
 
     if html is not None:
         _check_html_target(html)
-    collected = collect(inputs, _parse_outlets(outlet or []))
+    if (db is None) != (story is None):
+        raise StorylensError("--db and --story go together: compare a stored story with both")
+    if db is not None and story is not None:
+        if inputs:
+            raise StorylensError("give input files or --db/--story, not both")
+        from storylens.clean.sources import Collected
+
+        store = _open_store(db, read_only=True)
+        collected = Collected(articles=store.story_articles(story))
+        store.close()
+    else:
+        if not inputs:
+            raise StorylensError("nothing to compare: give INPUT files, or --db PATH --story ID")
+        collected = collect(inputs, _parse_outlets(outlet or []))
     _report(collected)
     with _progress("comparing", len(collected.articles) + 1) as progress:
         task = progress.add_task("compare", total=len(collected.articles) + 1)
@@ -356,20 +383,40 @@ def ingest(
     raise typer.Exit(1 if summary.errors else 0)
 
 
-@app.command()
+stories_app = typer.Typer(
+    invoke_without_command=True,
+    rich_markup_mode=None,
+    help="Group the stored articles into stories, list them, show one.",
+)
+app.add_typer(stories_app, name="stories")
+DbOpt = Annotated[Path, typer.Option("--db", help="A store made by `storylens ingest`.")]
+
+
+def _open_store(db: Path, read_only: bool = False) -> Store:
+    from storylens.store.db import Store
+
+    if not db.exists():
+        raise StorylensError(f"--db {db}: no such store; make one with `storylens ingest SOURCE... --db {db}`")
+    return Store(db, read_only=read_only)
+
+
+@stories_app.callback()
 def stories(
-    db: Annotated[Path, typer.Option("--db", help="A store made by `storylens ingest`.")],
+    ctx: typer.Context,
+    db: Annotated[Path | None, typer.Option("--db", help="A store made by `storylens ingest`.")] = None,
     as_json: Annotated[
         bool, typer.Option("--json", is_flag=True, help="Print {stories: [{id, title, articles}]}.")
     ] = False,
 ) -> None:
-    """Group the stored articles into stories (new articles join existing stories or start new ones)."""
-    from storylens.store.db import Store
+    """Place articles not yet in a story (new articles join existing stories or
+    start new ones; near-copies join their original's) and print every story."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if db is None:
+        raise StorylensError("storylens stories needs --db PATH (or: stories list / stories show ID --db PATH)")
     from storylens.stories.assign import assign_stories
 
-    if not db.exists():
-        raise StorylensError(f"--db {db}: no such store; make one with `storylens ingest SOURCE... --db {db}`")
-    store = Store(db)
+    store = _open_store(db)
     placed = assign_stories(store)
     found = store.stories()
     store.close()
@@ -379,6 +426,56 @@ def stories(
     err.print(plain(f"{placed} new articles placed; {len(found)} stories"))
     for s in found:
         out.print(plain(f"{s['id']:>6}  {len(s['articles']):>3} articles  {s['title'] or ''}"))
+
+
+@stories_app.command("list")
+def stories_list(
+    db: DbOpt,
+    word: Annotated[str, typer.Option("--word", help="Only stories with an article containing this.")] = "",
+    entity: Annotated[str, typer.Option("--entity", help="Only stories naming this person or group.")] = "",
+    outlet: Annotated[str, typer.Option("--outlet", help="Only stories this outlet covered.")] = "",
+    date: Annotated[str, typer.Option("--date", help="Only stories with an article of this date (2017-03).")] = "",
+) -> None:
+    """List the stored stories, largest first (run `storylens stories --db` to place new articles)."""
+    store = _open_store(db, read_only=True)
+    found = store.search_stories(word, entity, outlet, date, limit=10_000)
+    store.close()
+    if not found:
+        err.print(plain("no stories match (has `storylens stories --db` placed the articles?)"))
+    for s in found:
+        out.print(
+            plain(
+                f"{s['id']:>6}  {s['articles']:>4} articles  {s['first_date'] or '':10}  "
+                f"{', '.join(s['outlets'])[:40]:40}  {s['title'] or ''}"
+            )
+        )
+
+
+@stories_app.command("show")
+def stories_show(story: Annotated[str, typer.Argument(help="The story id, e.g. s12.")], db: DbOpt) -> None:
+    """Show one story's articles (compare them with `storylens compare --db PATH --story ID`)."""
+    store = _open_store(db, read_only=True)
+    articles = store.story_articles(story)
+    store.close()
+    out.print(plain(f"story {story}: {len(articles)} articles"))
+    for a in articles:
+        out.print(plain(f"  {a.published or '':10}  {a.outlet or '':20}  {a.id:24}  {a.title or a.text[:60]}"))
+
+
+@app.command()
+def export(
+    db: DbOpt,
+    parquet: Annotated[Path, typer.Option("--parquet", help="Folder to write the Parquet tables into.")],
+) -> None:
+    """Write articles (with resolved text), mentions, quotes, claims and stories as
+    Parquet tables (schema: docs/export.md)."""
+    from storylens.store.export import export_parquet
+
+    store = _open_store(db, read_only=True)
+    counts = export_parquet(store, parquet)
+    store.close()
+    for table, n in counts.items():
+        err.print(plain(f"{parquet / (table + '.parquet')}: {n} rows"))
 
 
 @app.command()

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from storylens.model import Article, Resolution
+from storylens.model import Article, Claim, Resolution
 
 if TYPE_CHECKING:
     from storylens.coref.resolver import Resolver
@@ -33,6 +33,10 @@ class Work:
     error: str = ""
     stage: str = ""  # the stage that failed it (``load`` when it never loaded)
     text_hash: str = ""  # of the cleaned text, for duplicate detection
+    claims: list[Claim] = field(default_factory=list)
+    # An earlier stored article this one nearly copies (wire copy, light edits).
+    near_duplicate_of: str = ""
+    signature: bytes = b""  # its MinHash, kept for later ingests
 
     @property
     def failed(self) -> bool:
@@ -77,21 +81,25 @@ class Stage:
 
 
 class ResolveStage(Stage):
-    """Parse with spaCy and resolve coreference (the `storylens_coref` component)."""
+    """Parse with spaCy, resolve coreference (the `storylens_coref` component) and,
+    with ``claims``, find the claims a comparison aligns, while the parse is at hand."""
 
     name = "resolve"
 
-    def __init__(self, backend: str = "sieve", batch_size: int = 8, resolver: Resolver | None = None) -> None:
+    def __init__(
+        self, backend: str = "sieve", batch_size: int = 8, resolver: Resolver | None = None, claims: bool = False
+    ) -> None:
         """``resolver``: an already loaded one to use in this process."""
-        self.backend, self.batch_size = backend, batch_size
+        self.backend, self.batch_size, self.claims = backend, batch_size, claims
         self._resolver = resolver
 
     def __getstate__(self) -> dict:
         # Stages travel to workers as settings; each loads its own models there.
-        return {"backend": self.backend, "batch_size": self.batch_size}
+        return {"backend": self.backend, "batch_size": self.batch_size, "claims": self.claims}
 
     def __setstate__(self, state: dict) -> None:
-        self.backend, self.batch_size, self._resolver = state["backend"], state["batch_size"], None
+        self.backend, self.batch_size, self.claims = state["backend"], state["batch_size"], state["claims"]
+        self._resolver = None
 
     def setup(self) -> None:
         if self._resolver is None:
@@ -108,8 +116,12 @@ class ResolveStage(Stage):
         for w, p in zip(todo, parsed, strict=True):
             if p.resolution is None:
                 w.error, w.stage = p.error or "resolve failed", self.name
-            else:
-                w.resolution = p.resolution
+                continue
+            w.resolution = p.resolution
+            if self.claims and p.doc is not None:
+                from storylens.align.claims import extract_claims
+
+                w.claims = extract_claims(p.resolution, p.doc)
         yield from items
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from storylens.align.compare import Comparison
 from storylens.align.entities import entity_labels
 from storylens.align.quote_groups import word_diff
-from storylens.model import Article, Cluster, Edit, Mention, Resolution
+from storylens.model import Article, Claim, Cluster, Edit, Mention, Quote, Resolution
 
 
 def edit_json(e: Edit) -> dict[str, Any]:
@@ -27,6 +27,14 @@ def mention_json(m: Mention) -> dict[str, Any]:
 
 def cluster_json(c: Cluster) -> dict[str, Any]:
     return {"id": c.id, "canonical": c.canonical, "type": c.type, "mentions": [mention_json(m) for m in c.mentions]}
+
+
+def quote_json(q: Quote) -> dict[str, Any]:
+    return {"start": q.start, "end": q.end, "text": q.text, "speaker": q.speaker, "partial": q.partial}
+
+
+def claim_json(c: Claim) -> dict[str, Any]:
+    return {"start": c.start, "end": c.end, "text": c.text, "resolved": c.resolved, "speaker": c.speaker}
 
 
 def resolution_json(res: Resolution) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import duckdb
 from storylens.engine.stages import Work
 from storylens.errors import StorylensError
 from storylens.model import Article, Edit
-from storylens.report.jsonout import cluster_json, edit_json
+from storylens.report.jsonout import claim_json, cluster_json, edit_json, quote_json
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -30,8 +30,16 @@ CREATE TABLE IF NOT EXISTS articles (
     resolved TEXT,             -- the coreference-resolved text
     edits JSON,                -- edits from text to resolved
     clusters JSON,
-    text_hash TEXT NOT NULL
+    text_hash TEXT NOT NULL,
+    quotes JSON,               -- direct quotes with their speakers
+    claims JSON,               -- sentences in the writer's voice, as compare aligns them
+    near_duplicate_of TEXT,    -- key of an earlier article this one nearly copies
+    minhash BLOB               -- its MinHash signature (store/near_dups.py)
 );
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS quotes JSON;
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS claims JSON;
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS near_duplicate_of TEXT;
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS minhash BLOB;
 CREATE TABLE IF NOT EXISTS skipped (key TEXT PRIMARY KEY, source TEXT, reason TEXT, same_as TEXT);
 CREATE TABLE IF NOT EXISTS errors (key TEXT PRIMARY KEY, source TEXT, stage TEXT, reason TEXT);
 CREATE TABLE IF NOT EXISTS stories (article_key TEXT PRIMARY KEY, story INTEGER NOT NULL);
@@ -63,6 +71,10 @@ class Store:
         ).fetchall()
         return dict(rows)
 
+    def signatures(self) -> list[tuple[str, bytes]]:
+        """(key, MinHash) of every stored article that has one."""
+        return self.con.execute("SELECT key, minhash FROM articles WHERE minhash IS NOT NULL").fetchall()
+
     def text_hashes(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT text_hash, key FROM articles").fetchall())
 
@@ -78,7 +90,9 @@ class Store:
                     continue
                 res, a = item.resolution, item.resolution.article
                 self.con.execute(
-                    "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO articles (key, id, source, outlet, title, url, published, text, cleaning, language, "
+                    "resolved, edits, clusters, text_hash, quotes, claims, near_duplicate_of, minhash) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         item.key, a.id, item.source, a.outlet, a.title, a.url, a.published, a.text,
                         json.dumps([{**edit_json(e), "rule": e.rule} for e in a.cleaning], ensure_ascii=False),
@@ -86,6 +100,10 @@ class Store:
                         json.dumps([edit_json(e) for e in res.edits], ensure_ascii=False),
                         json.dumps([cluster_json(c) for c in res.clusters], ensure_ascii=False),
                         item.text_hash,
+                        json.dumps([quote_json(q) for q in res.quotes], ensure_ascii=False),
+                        json.dumps([claim_json(c) for c in item.claims], ensure_ascii=False),
+                        item.near_duplicate_of or None,
+                        item.signature or None,
                     ],
                 )  # fmt: skip
             for key, source, same_as in duplicates:
@@ -100,18 +118,22 @@ class Store:
             t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("articles", "skipped", "errors")
         }
 
-    def articles_for_stories(self) -> list[tuple[str, str | None, str, str | None]]:
-        """(key, title, text, published) of articles with no story yet, oldest first."""
+    def articles_for_stories(self) -> list[tuple[str, str | None, str, str | None, str | None]]:
+        """(key, title, text, published, near_duplicate_of) of articles with no story yet, oldest first."""
         return self.con.execute(
-            "SELECT a.key, a.title, a.text, a.published FROM articles a LEFT JOIN stories s ON s.article_key = a.key "
+            "SELECT a.key, a.title, a.text, a.published, a.near_duplicate_of FROM articles a "
+            "LEFT JOIN stories s ON s.article_key = a.key "
             "WHERE s.article_key IS NULL ORDER BY a.published NULLS LAST, a.key"
         ).fetchall()
+
+    def story_of(self) -> dict[str, int]:
+        return dict(self.con.execute("SELECT article_key, story FROM stories").fetchall())
 
     def articles_with_stories(self) -> list[tuple[str, str | None, str, str | None, int]]:
         """(key, title, text, published, story) of articles already placed."""
         return self.con.execute(
             "SELECT a.key, a.title, a.text, a.published, s.story "
-            "FROM articles a JOIN stories s ON s.article_key = a.key"
+            "FROM articles a JOIN stories s ON s.article_key = a.key WHERE a.near_duplicate_of IS NULL"
         ).fetchall()
 
     def save_stories(self, assignments: Iterable[tuple[str, int]]) -> None:

@@ -22,9 +22,11 @@ from storylens.engine.executors import Executor, make_executor
 from storylens.engine.stages import ResolveStage, Stage, StageStats, Work
 from storylens.errors import StorylensError
 from storylens.store.db import Store
+from storylens.store.near_dups import NearDuplicates
+from storylens.store.warc import is_warc, read_warc
 
 BATCH = 32
-INGEST_SUFFIXES = ARTICLE_SUFFIXES | JSONL_SUFFIXES | {".csv"}
+INGEST_SUFFIXES = ARTICLE_SUFFIXES | JSONL_SUFFIXES | {".csv", ".warc", ".gz"}
 # Column names of common news dumps (the "All the News" CSVs use publication,
 # date and content), mapped to the JSONL fields.
 CSV_COLUMNS = {"publication": "outlet", "date": "published", "content": "text", "body": "text"}
@@ -34,6 +36,7 @@ CSV_COLUMNS = {"publication": "outlet", "date": "published", "content": "text", 
 class Summary:
     stored: int = 0
     duplicates: int = 0
+    near_duplicates: int = 0  # stored, and marked as near-copies of an earlier article
     errors: int = 0
     already_done: int = 0
     by_stage: dict[str, int] = field(default_factory=dict)
@@ -56,7 +59,11 @@ def read_inputs(sources: Iterable[str | Path]) -> Iterator[Work]:
     """Every article in ``sources`` (folders, .txt/.html files, JSONL, CSV), one at a time."""
     for path in expand(sources, INGEST_SUFFIXES):
         suffix = path.suffix.lower()
-        if suffix == ".jsonl":
+        if is_warc(path):
+            yield from read_warc(path)
+        elif suffix == ".gz":
+            yield Work(f"error:{path}", str(path), error=f"{path}: a .gz that is not .warc.gz", stage="load")
+        elif suffix == ".jsonl":
             with path.open(encoding="utf-8-sig", errors="replace") as f:
                 for n, line in enumerate(f, 1):
                     if line.strip():
@@ -79,6 +86,7 @@ def read_inputs(sources: Iterable[str | Path]) -> Iterator[Work]:
                 yield Work(f"error:{path}", str(path), error=str(e), stage="load")
                 continue
             article.id = f"sha1-{content_hash(article.text)}"
+            article.outlet = article.outlet or path.stem  # a file names no outlet; its name reads better than a hash
             yield Work(article.id, str(path), article)
 
 
@@ -95,7 +103,7 @@ def _batches(items: Iterator[Work], size: int) -> Iterator[list[Work]]:
 
 def default_stages() -> list[Stage]:
     """The per-article stages of ingest, after reading and cleaning."""
-    return [ResolveStage(batch_size=8)]
+    return [ResolveStage(batch_size=8, claims=True)]
 
 
 def ingest(
@@ -110,42 +118,46 @@ def ingest(
 ) -> Summary:
     """Clean, resolve and store every input not yet in ``store``, on the ``engine``
     named (or the ``executor`` given, already entered)."""
-    done = store.done_keys()
-    hashes = store.text_hashes()
+    seen = Seen(store.done_keys(), store.text_hashes(), NearDuplicates())
+    for key, packed in store.signatures():
+        seen.near.restore(key, packed)
     summary = Summary()
     if executor is not None:
-        _ingest_all(sources, executor, store, done, hashes, summary, batch, on_batch)
+        _ingest_all(sources, executor, store, seen, summary, batch, on_batch)
         return summary
     with make_executor(engine, default_stages(), workers, address) as ex:
-        _ingest_all(sources, ex, store, done, hashes, summary, batch, on_batch)
+        _ingest_all(sources, ex, store, seen, summary, batch, on_batch)
     return summary
+
+
+@dataclass(slots=True)
+class Seen:
+    """What the store and this run already hold: keys with their text hashes,
+    text hashes with their keys, and MinHash signatures."""
+
+    done: dict[str, str]
+    hashes: dict[str, str]
+    near: NearDuplicates
 
 
 def _ingest_all(
     sources: Iterable[str | Path],
     executor: Executor,
     store: Store,
-    done: dict[str, str],
-    hashes: dict[str, str],
+    seen: Seen,
     summary: Summary,
     batch: int,
     on_batch: Callable[[int], None] | None,
 ) -> None:
     for group in _batches(read_inputs(sources), batch):
-        _ingest_batch(group, executor, store, done, hashes, summary)
+        _ingest_batch(group, executor, store, seen, summary)
         if on_batch is not None:
             on_batch(len(group))
 
 
-def _ingest_batch(
-    group: list[Work],
-    executor: Executor,
-    store: Store,
-    done: dict[str, str],
-    hashes: dict[str, str],
-    summary: Summary,
-) -> None:
+def _ingest_batch(group: list[Work], executor: Executor, store: Store, seen: Seen, summary: Summary) -> None:
     """Store one batch in one transaction: results, duplicates and problems."""
+    done, hashes = seen.done, seen.hashes
     todo: list[Work] = []
     duplicates: list[tuple[str, str, str]] = []
     failed: list[Work] = []
@@ -176,6 +188,10 @@ def _ingest_batch(
             continue
         hashes[h] = item.key
         item.text_hash = h
+        assert item.article is not None
+        original, item.signature = seen.near.find(item.key, item.article.text)
+        item.near_duplicate_of = original or ""
+        summary.near_duplicates += bool(original)
         todo.append(item)
     processed, stats = executor.run(todo)
     summary.stages.add(stats)

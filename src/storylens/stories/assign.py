@@ -25,9 +25,14 @@ def assign_stories(store: Store, settings: StorySettings = DEFAULT) -> int:
     clusterer = StoryClusterer(settings)
     for key, title, text, published, story in store.articles_with_stories():
         clusterer.restore(key, title, text, parse_date(published), story)
-    placed = [
-        (key, clusterer.add(key, title, text, parse_date(published)))
-        for key, title, text, published in store.articles_for_stories()
-    ]
+    story_of = store.story_of()
+    placed = []
+    for key, title, text, published, copy_of in store.articles_for_stories():
+        if copy_of and copy_of in story_of:
+            # A near-copy joins its original's story without counting twice in it.
+            placed.append((key, story_of[copy_of]))
+            continue
+        story_of[key] = clusterer.add(key, title, text, parse_date(published))
+        placed.append((key, story_of[key]))
     store.save_stories(placed)
     return len(placed)
