@@ -36,6 +36,8 @@ bench: install
 	$(BIN)/python benchmarks/claim_pairs.py --pairs ../shared/benchmarks/mrpc/dev.tsv
 	$(BIN)/python benchmarks/story_eval.py --split dev
 	$(BIN)/python benchmarks/entity_eval.py --split dev
+	$(BIN)/python benchmarks/bench_ingest.py --engine ray
+	$(BIN)/python benchmarks/bench_serve.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -12,7 +12,7 @@ the workers (sampled from /proc every 0.2 s), and ratios against the parse and
 against local with the same workers. Then story clustering time for 1k, 10k
 and 100k synthetic articles (``--cluster-sizes``).
 
-    .venv/bin/python benchmarks/bench_ingest.py [--articles 1000] [--configs parse local:1 local:2 ray:2]
+    .venv/bin/python benchmarks/bench_ingest.py [--articles 1000] [--engine ray|local] [--configs ...]
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def _rss_kib(pid: int) -> int:
 
 
 def _workers(driver: int) -> list[int]:
-    """Processes doing the work: the driver's children, and Ray's actor processes."""
+    """Processes doing the work: the driver's children, and every Ray worker process (its actors and tasks)."""
     out = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -89,7 +89,7 @@ def _workers(driver: int) -> list[int]:
         except OSError:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == driver or cmd.startswith(b"ray::StageActor"):
+        if ppid == driver or cmd.startswith(b"ray::"):
             out.append(int(entry.name))
     return out
 
@@ -140,7 +140,8 @@ def clustering(sizes: list[int]) -> list[tuple[int, float, int]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=1000)
-    ap.add_argument("--configs", nargs="+", default=["parse", "local:1", "local:2", "ray:2"])
+    ap.add_argument("--engine", choices=["local", "ray"], default="ray", help="ray: add ray:2 beside the local runs")
+    ap.add_argument("--configs", nargs="+", help="runs to make, e.g. parse local:1 local:2 ray:2")
     ap.add_argument("--cluster-sizes", type=int, nargs="*", default=[1000, 10000, 100000])
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--jsonl", type=Path, help=argparse.SUPPRESS)
@@ -150,6 +151,8 @@ def main() -> None:
     if args.child:
         print(json.dumps(child(args.child, args.jsonl, args.db)))
         return
+    if not args.configs:
+        args.configs = ["parse", "local:1", "local:2"] + (["ray:2"] if args.engine == "ray" else [])
     results: dict = {"configs": {}}
     with tempfile.TemporaryDirectory() as tmp:
         jsonl = Path(tmp) / "articles.jsonl"

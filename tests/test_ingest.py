@@ -40,7 +40,15 @@ def _corpus(folder: Path) -> int:
     )
     rows = [{"id": "bad", "outlet": "X", "text": 42}]
     (folder / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
-    return 4 + 3 + 1
+    quake = (
+        "A magnitude 6.1 earthquake struck off the coast of Sumatra on Sunday, the geological agency said, "
+        "damaging houses in two villages and sending residents to higher ground for fear of a tsunami."
+    )
+    duckdb.sql(
+        f"COPY (SELECT 'pq-1' AS id, 'Quake Wire' AS outlet, '{quake}' AS text) TO '{folder / 'feed.parquet'}' "
+        "(FORMAT parquet)"
+    )
+    return 4 + 3 + 1 + 1
 
 
 def _table(db: Path, sql: str) -> list[tuple]:

@@ -138,9 +138,9 @@ def run_stages(stages: Sequence[Stage], items: Iterable[Work]) -> tuple[list[Wor
     for stage in stages:
         t = time.perf_counter()
         before = {id(w) for w in batch if w.failed}
+        stats.seen[stage.name] += len(batch) - len(before)  # the items it works on
         batch = list(stage.run(batch))
         stats.seconds[stage.name] += time.perf_counter() - t
-        stats.seen[stage.name] += len(batch)
         for w in batch:
             if w.failed and id(w) not in before:
                 stats.failed[stage.name] += 1

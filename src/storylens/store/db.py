@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -46,6 +47,33 @@ CREATE TABLE IF NOT EXISTS stories (article_key TEXT PRIMARY KEY, story INTEGER 
 """
 
 
+ARTICLE_COLUMNS = (
+    "key", "id", "source", "outlet", "title", "url", "published", "text", "cleaning", "language",
+    "resolved", "edits", "clusters", "text_hash", "quotes", "claims", "near_duplicate_of", "minhash",
+)  # fmt: skip
+_INSERT = f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})"
+
+
+def article_row(item: Work) -> dict[str, Any]:
+    """An article's stored row: every object serialised (so it can travel as Parquet, too)."""
+    res = item.resolution
+    assert res is not None
+    a = res.article
+    return {
+        "key": item.key, "id": a.id, "source": item.source, "outlet": a.outlet, "title": a.title, "url": a.url,
+        "published": a.published, "text": a.text,
+        "cleaning": json.dumps([{**edit_json(e), "rule": e.rule} for e in a.cleaning], ensure_ascii=False),
+        "language": "en", "resolved": res.resolved,
+        "edits": json.dumps([edit_json(e) for e in res.edits], ensure_ascii=False),
+        "clusters": json.dumps([cluster_json(c) for c in res.clusters], ensure_ascii=False),
+        "text_hash": item.text_hash,
+        "quotes": json.dumps([quote_json(q) for q in res.quotes], ensure_ascii=False),
+        "claims": json.dumps([claim_json(c) for c in item.claims], ensure_ascii=False),
+        "near_duplicate_of": item.near_duplicate_of or None,
+        "minhash": item.signature or None,
+    }  # fmt: skip
+
+
 class Store:
     def __init__(self, path: str | Path, read_only: bool = False) -> None:
         path = Path(path)
@@ -80,32 +108,27 @@ class Store:
 
     def write(self, items: Iterable[Work], duplicates: Iterable[tuple[str, str, str]] = ()) -> None:
         """One transaction: every item's results (or its error), or none of them."""
+        items = list(items)
+        self.write_rows(
+            [article_row(w) for w in items if w.resolution is not None],
+            [(w.key, w.source, w.stage, w.error) for w in items if w.resolution is None],
+            duplicates,
+        )
+
+    def write_rows(
+        self,
+        rows: Iterable[dict[str, Any]],
+        errors: Iterable[tuple[str, str, str, str]] = (),
+        duplicates: Iterable[tuple[str, str, str]] = (),
+    ) -> None:
+        """One transaction: articles as ``article_row`` makes them, errors as
+        (key, source, stage, reason), duplicates as (key, source, same_as)."""
         self.con.execute("BEGIN TRANSACTION")
         try:
-            for item in items:
-                if item.resolution is None:
-                    self.con.execute(
-                        "INSERT INTO errors VALUES (?, ?, ?, ?)", [item.key, item.source, item.stage, item.error]
-                    )
-                    continue
-                res, a = item.resolution, item.resolution.article
-                self.con.execute(
-                    "INSERT INTO articles (key, id, source, outlet, title, url, published, text, cleaning, language, "
-                    "resolved, edits, clusters, text_hash, quotes, claims, near_duplicate_of, minhash) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        item.key, a.id, item.source, a.outlet, a.title, a.url, a.published, a.text,
-                        json.dumps([{**edit_json(e), "rule": e.rule} for e in a.cleaning], ensure_ascii=False),
-                        "en", res.resolved,
-                        json.dumps([edit_json(e) for e in res.edits], ensure_ascii=False),
-                        json.dumps([cluster_json(c) for c in res.clusters], ensure_ascii=False),
-                        item.text_hash,
-                        json.dumps([quote_json(q) for q in res.quotes], ensure_ascii=False),
-                        json.dumps([claim_json(c) for c in item.claims], ensure_ascii=False),
-                        item.near_duplicate_of or None,
-                        item.signature or None,
-                    ],
-                )  # fmt: skip
+            for row in rows:
+                self.con.execute(_INSERT, [row[c] for c in ARTICLE_COLUMNS])
+            for error in errors:
+                self.con.execute("INSERT INTO errors VALUES (?, ?, ?, ?)", list(error))
             for key, source, same_as in duplicates:
                 self.con.execute("INSERT INTO skipped VALUES (?, ?, 'duplicate', ?)", [key, source, same_as])
             self.con.execute("COMMIT")

@@ -26,7 +26,7 @@ from storylens.store.near_dups import NearDuplicates
 from storylens.store.warc import is_warc, read_warc
 
 BATCH = 32
-INGEST_SUFFIXES = ARTICLE_SUFFIXES | JSONL_SUFFIXES | {".csv", ".warc", ".gz"}
+INGEST_SUFFIXES = ARTICLE_SUFFIXES | JSONL_SUFFIXES | {".csv", ".parquet", ".warc", ".gz"}
 # Column names of common news dumps (the "All the News" CSVs use publication,
 # date and content), mapped to the JSONL fields.
 CSV_COLUMNS = {"publication": "outlet", "date": "published", "content": "text", "body": "text"}
@@ -56,38 +56,78 @@ def _record_input(data: object, where: str) -> Work:
 
 
 def read_inputs(sources: Iterable[str | Path]) -> Iterator[Work]:
-    """Every article in ``sources`` (folders, .txt/.html files, JSONL, CSV), one at a time."""
+    """Every article in ``sources`` (folders, .txt/.html files, JSONL, CSV, WARC), one at a time."""
     for path in expand(sources, INGEST_SUFFIXES):
-        suffix = path.suffix.lower()
-        if is_warc(path):
-            yield from read_warc(path)
-        elif suffix == ".gz":
-            yield Work(f"error:{path}", str(path), error=f"{path}: a .gz that is not .warc.gz", stage="load")
-        elif suffix == ".jsonl":
-            with path.open(encoding="utf-8-sig", errors="replace") as f:
-                for n, line in enumerate(f, 1):
-                    if line.strip():
-                        where = f"{path}:{n}"
-                        try:
-                            yield _record_input(json.loads(line), where)
-                        except json.JSONDecodeError as e:
-                            yield Work(f"error:{where}", where, error=f"{where}: invalid JSON ({e.msg})", stage="load")
-        elif suffix == ".csv":
-            csv.field_size_limit(sys.maxsize)
-            with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
-                for n, row in enumerate(csv.DictReader(f), 2):
-                    record = {CSV_COLUMNS.get(k.strip().lower(), k.strip().lower()): v for k, v in row.items() if k}
-                    record = {k: v for k, v in record.items() if v not in (None, "")}
-                    yield _record_input(record, f"{path}:{n}")
-        elif suffix in ARTICLE_SUFFIXES or path.is_file():
-            try:
-                article = load_article(path)
-            except StorylensError as e:
-                yield Work(f"error:{path}", str(path), error=str(e), stage="load")
-                continue
-            article.id = f"sha1-{content_hash(article.text)}"
-            article.outlet = article.outlet or path.stem  # a file names no outlet; its name reads better than a hash
-            yield Work(article.id, str(path), article)
+        yield from read_file(path)
+
+
+def read_file(path: Path, name: str | None = None) -> Iterator[Work]:
+    """Every article in one source file, read and cleaned; ``name`` is how to
+    call the file in sources and messages (when ``path`` is a local copy)."""
+    suffix = path.suffix.lower()
+    label = name or str(path)
+    if is_warc(path):
+        yield from _renamed(read_warc(path), str(path), label)
+    elif suffix == ".gz":
+        yield Work(f"error:{label}", label, error=f"{label}: a .gz that is not .warc.gz", stage="load")
+    elif suffix == ".jsonl":
+        with path.open(encoding="utf-8-sig", errors="replace") as f:
+            for n, line in enumerate(f, 1):
+                if line.strip():
+                    where = f"{label}:{n}"
+                    try:
+                        yield _record_input(json.loads(line), where)
+                    except json.JSONDecodeError as e:
+                        yield Work(f"error:{where}", where, error=f"{where}: invalid JSON ({e.msg})", stage="load")
+    elif suffix == ".parquet":
+        yield from _parquet(path, label)
+    elif suffix == ".csv":
+        csv.field_size_limit(sys.maxsize)
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
+            for n, row in enumerate(csv.DictReader(f), 2):
+                record = {CSV_COLUMNS.get(k.strip().lower(), k.strip().lower()): v for k, v in row.items() if k}
+                record = {k: v for k, v in record.items() if v not in (None, "")}
+                yield _record_input(record, f"{label}:{n}")
+    else:
+        try:
+            article = load_article(path)
+        except StorylensError as e:
+            yield Work(f"error:{label}", label, error=str(e).replace(str(path), label), stage="load")
+            return
+        article.id = f"sha1-{content_hash(article.text)}"
+        article.source_path = label
+        article.outlet = article.outlet or Path(label).stem  # a file names no outlet; its name reads better than a hash
+        yield Work(article.id, label, article)
+
+
+def _parquet(path: Path, label: str) -> Iterator[Work]:
+    """Rows of a Parquet file with the JSONL fields (or the CSV dumps' column names),
+    read by DuckDB a chunk at a time."""
+    import duckdb
+
+    try:
+        cur = duckdb.connect().execute(f"SELECT * FROM read_parquet('{path}')")
+    except duckdb.Error as e:
+        yield Work(f"error:{label}", label, error=f"{label}: not a readable Parquet file ({e})", stage="load")
+        return
+    names = [CSV_COLUMNS.get(d[0].strip().lower(), d[0].strip().lower()) for d in cur.description]
+    n = 0
+    while rows := cur.fetchmany(1000):
+        for row in rows:
+            n += 1
+            record = {k: (v if isinstance(v, str) or v is None else str(v)) for k, v in zip(names, row, strict=True)}
+            record = {k: v for k, v in record.items() if v not in (None, "")}
+            yield _record_input(record, f"{label}:{n}")
+
+
+def _renamed(items: Iterator[Work], old: str, new: str) -> Iterator[Work]:
+    for w in items:
+        if old != new:
+            w.source, w.error = w.source.replace(old, new), w.error.replace(old, new)
+            w.key = w.key.replace(old, new)
+            if w.article is not None:
+                w.article.source_path = (w.article.source_path or "").replace(old, new)
+        yield w
 
 
 def _batches(items: Iterator[Work], size: int) -> Iterator[list[Work]]:
@@ -116,8 +156,14 @@ def ingest(
     address: str | None = None,
     executor: Executor | None = None,
 ) -> Summary:
-    """Clean, resolve and store every input not yet in ``store``, on the ``engine``
-    named (or the ``executor`` given, already entered)."""
+    """Clean, resolve and store every input not yet in ``store``: on the local
+    engine, on Ray Data (``engine="ray"``: reading, cleaning and the stages on the
+    cluster, results through Parquet shards), or on the ``executor`` given
+    (already entered; batches go through it from here)."""
+    if engine == "ray" and executor is None:
+        from storylens.engine.ray_data import ingest_ray_data
+
+        return ingest_ray_data(sources, store, default_stages(), workers, address, batch, on_batch)
     seen = Seen(store.done_keys(), store.text_hashes(), NearDuplicates())
     for key, packed in store.signatures():
         seen.near.restore(key, packed)
@@ -157,6 +203,29 @@ def _ingest_all(
 
 def _ingest_batch(group: list[Work], executor: Executor, store: Store, seen: Seen, summary: Summary) -> None:
     """Store one batch in one transaction: results, duplicates and problems."""
+    todo, failed, duplicates = triage(group, seen, summary)
+    processed, stats = executor.run(todo)
+    summary.stages.add(stats)
+    store.write(failed + processed, duplicates)
+    count(failed + processed, duplicates, summary)
+
+
+def count(stored: list[Work], duplicates: list[tuple[str, str, str]], summary: Summary) -> None:
+    for w in stored:
+        if w.resolution is None and w.error:
+            summary.errors += 1
+            summary.by_stage[w.stage] = summary.by_stage.get(w.stage, 0) + 1
+        else:
+            summary.stored += 1
+    summary.duplicates += len(duplicates)
+
+
+def triage(
+    group: list[Work], seen: Seen, summary: Summary
+) -> tuple[list[Work], list[Work], list[tuple[str, str, str]]]:
+    """Split a batch, in input order, into (new articles to process, inputs that
+    failed to load or reuse an id, duplicates as (key, source, same_as));
+    inputs already stored are counted and dropped. Near-copies are marked."""
     done, hashes = seen.done, seen.hashes
     todo: list[Work] = []
     duplicates: list[tuple[str, str, str]] = []
@@ -193,14 +262,4 @@ def _ingest_batch(group: list[Work], executor: Executor, store: Store, seen: See
         item.near_duplicate_of = original or ""
         summary.near_duplicates += bool(original)
         todo.append(item)
-    processed, stats = executor.run(todo)
-    summary.stages.add(stats)
-    stored = failed + processed
-    store.write(stored, duplicates)
-    for w in stored:
-        if w.resolution is None:
-            summary.errors += 1
-            summary.by_stage[w.stage] = summary.by_stage.get(w.stage, 0) + 1
-        else:
-            summary.stored += 1
-    summary.duplicates += len(duplicates)
+    return todo, failed, duplicates
