@@ -114,3 +114,24 @@ def test_agent_conflict_needs_two_linked_doers() -> None:
     # Numbers, negation and doers together, each like for like.
     kinds = {c["kind"] for c in find_conflicts([ClaimGroup("c0", [by_fbi, by_police])], entities)}
     assert kinds == {"agent"}
+
+
+def test_compare_lists_a_negation_conflict_with_both_wordings(comparer) -> None:
+    from rich.console import Console
+
+    from storylens.model import Article
+    from storylens.report.compare_terminal import summary
+
+    said = "The regional council {} the new harbour budget on Monday after a long debate in Marlow. "
+    rest = "Mayor Ann Cole spoke to reporters outside the town hall and said work on the quay would begin in spring."
+    articles = [
+        Article(id=i, raw="", text=said.format(verb) + rest, outlet=i)
+        for i, verb in (("yes", "approved"), ("no", "did not approve"))
+    ]
+    result = comparer.compare(articles)
+    (conflict,) = [c for c in result.conflicts if c["kind"] == "negation"]
+    assert conflict["values"] == {"yes": ["affirmed"], "no": ["negated"]}
+    assert "did not approve" in conflict["wordings"]["no"]
+    console = Console(record=True, width=120)
+    console.print(summary(result))
+    assert "Where aligned claims disagree" in console.export_text()

@@ -47,6 +47,19 @@ def summary(cmp: Comparison) -> Group:
         t.add_row(plain(outlet_of[a.id]), plain(only or "—"), plain(omitted or "—"))
     parts.append(t)
 
+    if cmp.conflicts:
+        t = Table(title="Where aligned claims disagree (a pointer, not a verdict)", show_lines=True)
+        t.add_column("what", style="bold")
+        t.add_column("each outlet's wording")
+        for c in cmp.conflicts:
+            what = c["kind"] + (f" ({c['of']})" if c["of"] else "")
+            lines = [
+                f"{outlet_of[a]} [{', '.join(c['values'].get(a, []))}]: {_short(text, 100)}"
+                for a, text in c["wordings"].items()
+            ]
+            t.add_row(plain(what), plain("\n".join(lines)))
+        parts.append(t)
+
     t = Table(title="Quotes across outlets")
     t.add_column("status")
     t.add_column("speaker")
