@@ -12,6 +12,7 @@ so new weights never meet stale files.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -282,7 +283,6 @@ def _verify(folder: Path, base_model: Any, encoder: Any, single: Any, pair_tok: 
     return worst
 
 
-_SHARED: dict[str, OnnxModels | None] = {}
 RUNTIMES = ("auto", "onnx", "torch")
 
 
@@ -300,17 +300,22 @@ def shared() -> OnnxModels | None:
     choice = runtime()
     if choice == "torch":
         return None
-    if "models" not in _SHARED:
-        models = load()
-        if models is None:
-            try:
-                build()
-                models = load()
-            except Exception as err:  # any export failure leaves torch working
-                if choice == "onnx":
-                    raise
-                print(f"storylens: ONNX models unavailable ({err}); using torch", file=sys.stderr)
-        if models is None and choice == "onnx":
-            raise ModelMissingError("ONNX Runtime models unavailable; run `storylens models build`")
-        _SHARED["models"] = models
-    return _SHARED["models"]
+    models = _load_or_build(choice == "onnx")
+    if models is None and choice == "onnx":
+        raise ModelMissingError("ONNX Runtime models unavailable; run `storylens models build`")
+    return models
+
+
+@functools.cache
+def _load_or_build(strict: bool) -> OnnxModels | None:
+    models = load()
+    if models is not None:
+        return models
+    try:
+        build()
+        return load()
+    except Exception as err:  # any export failure leaves torch working
+        if strict:
+            raise
+        print(f"storylens: ONNX models unavailable ({err}); using torch", file=sys.stderr)
+        return None

@@ -16,7 +16,6 @@ leaves whole transactions, and a rerun does the rest.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 import time
@@ -26,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from storylens.engine.stages import Stage, Work, run_stages
-from storylens.errors import StorylensError
 from storylens.model import Article
 
 # About 50 to 100 articles a block once read: enough blocks to keep every actor busy.
@@ -66,13 +64,13 @@ def _read(row: dict[str, Any], index: dict[str, int], done: frozenset[str]) -> l
 def _article_json(a: Article | None) -> str:
     if a is None:
         return ""
-    from storylens.report.jsonout import edit_json
+    from storylens.report.jsonout import cleaning_edit_json
 
     return json.dumps(
         {
             "id": a.id, "raw": "", "text": a.text, "title": a.title, "outlet": a.outlet, "url": a.url,
             "published": a.published, "source_path": a.source_path,
-            "cleaning": [{**edit_json(e), "rule": e.rule} for e in a.cleaning],
+            "cleaning": [cleaning_edit_json(e) for e in a.cleaning],
         },
         ensure_ascii=False,
     )  # fmt: skip
@@ -81,10 +79,10 @@ def _article_json(a: Article | None) -> str:
 def _article(data: str) -> Article | None:
     if not data:
         return None
-    from storylens.model import Edit
+    from storylens.report.jsonout import edits_from_json
 
     d = json.loads(data)
-    cleaning = [Edit(e["start"], e["end"], e["original"], e["replacement"], e.get("rule", "")) for e in d["cleaning"]]
+    cleaning = edits_from_json(d["cleaning"])
     return Article(
         id=d["id"], raw="", text=d["text"], title=d["title"], outlet=d["outlet"], url=d["url"],
         published=d["published"], source_path=d["source_path"], cleaning=cleaning,
@@ -141,11 +139,10 @@ def ingest_ray_data(
     on_batch: Callable[[int], None] | None = None,
 ) -> Any:
     """Run the whole ingest on Ray Data; returns the ingest ``Summary``."""
-    try:
-        import ray
-    except ImportError:
-        raise StorylensError("--engine ray needs Ray: pip install 'storylens[ray]'") from None
     from storylens.clean.sources import expand
+    from storylens.engine.ray_engine import import_ray, start_ray
+
+    ray = import_ray()
     from storylens.store.ingest import INGEST_SUFFIXES, Seen, Summary
     from storylens.store.near_dups import NearDuplicates
 
@@ -163,7 +160,7 @@ def ingest_ray_data(
     paths = [p for p in paths if Path(p).is_file()]
     if not paths:
         return summary
-    started = _start(ray, address, workers)
+    started = start_ray(ray, address, workers)
     shards = Path(tempfile.gettempdir()) / f"storylens-shards-{uuid.uuid4().hex[:8]}"
     try:
         index = {p: i for i, p in enumerate(paths)}
@@ -196,23 +193,6 @@ def ingest_ray_data(
     return summary
 
 
-def _start(ray: Any, address: str | None, workers: int) -> bool:
-    if ray.is_initialized():
-        return False
-    kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False, "logging_level": "ERROR"}
-    if address:
-        kwargs["address"] = address
-    else:
-        # One CPU beyond the stage actors for the read tasks: with every CPU held
-        # by an actor, reading would wait for ever.
-        kwargs.update(num_cpus=max(workers + 1, os.cpu_count() or 1), object_store_memory=256 * 1024 * 1024)
-    try:
-        ray.init(**kwargs)
-    except Exception as err:  # a bad address or a cluster that will not start
-        raise StorylensError(f"cannot start or reach Ray ({type(err).__name__}: {err})") from None
-    return True
-
-
 def _load(
     store: Any, shards: Path, seen: Any, summary: Any, batch: int, on_batch: Callable[[int], None] | None
 ) -> None:
@@ -234,8 +214,11 @@ def _load(
                 summary.stages.seconds.update(s["seconds"])
             if text:
                 # Loaded: triage decides on the text; the result (or the stage's error) is written after.
-                items.append(Work(key, source, Article(id=key, raw="", text=text)))
-                results[(key, source)] = (json.loads(row) if row else None, error, stage)
+                data = json.loads(row) if row else None
+                # The hash was computed where the stages ran; triage reuses it.
+                hashed = data["text_hash"] if data else ""
+                items.append(Work(key, source, Article(id=key, raw="", text=text), text_hash=hashed))
+                results[(key, source)] = (data, error, stage)
             else:
                 items.append(Work(key, source, error=error, stage=stage))
         todo, failed, duplicates = triage(items, seen, summary)

@@ -24,6 +24,33 @@ from storylens.errors import StorylensError
 LOCAL_OBJECT_STORE_BYTES = 256 * 1024 * 1024
 
 
+def import_ray() -> Any:
+    try:
+        import ray
+    except ImportError:
+        raise StorylensError("--engine ray needs Ray: pip install 'storylens[ray]'") from None
+    return ray
+
+
+def start_ray(ray: Any, address: str | None, workers: int) -> bool:
+    """Join the cluster at ``address``, or start a local instance; True when this
+    call started Ray (and the caller should shut it down)."""
+    if ray.is_initialized():
+        return False
+    kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False, "logging_level": "ERROR"}
+    if address:
+        kwargs["address"] = address
+    else:
+        # One CPU beyond the stage actors for reading tasks: with every CPU held
+        # by an actor, Ray Data's reading would wait for ever.
+        kwargs.update(num_cpus=max(workers + 1, os.cpu_count() or 1), object_store_memory=LOCAL_OBJECT_STORE_BYTES)
+    try:
+        ray.init(**kwargs)
+    except Exception as err:  # a bad address or a cluster that will not start
+        raise StorylensError(f"cannot start or reach Ray ({type(err).__name__}: {err})") from None
+    return True
+
+
 class StageActor:
     """Lives in a Ray worker process: stages set up once, then chunk after chunk."""
 
@@ -56,23 +83,8 @@ class RayExecutor:
         self.restarts = 0
 
     def __enter__(self) -> RayExecutor:
-        try:
-            import ray
-        except ImportError:
-            raise StorylensError("--engine ray needs Ray: pip install 'storylens[ray]'") from None
-        if not ray.is_initialized():
-            kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False, "logging_level": "ERROR"}
-            if self.address:
-                kwargs["address"] = self.address
-            else:
-                kwargs.update(
-                    num_cpus=max(self.workers, os.cpu_count() or 1), object_store_memory=LOCAL_OBJECT_STORE_BYTES
-                )
-            try:
-                ray.init(**kwargs)
-            except Exception as err:  # a bad address or a cluster that will not start
-                raise StorylensError(f"cannot start or reach Ray ({type(err).__name__}: {err})") from None
-            self._started = True
+        ray = import_ray()
+        self._started = start_ray(ray, self.address, self.workers)
         self._remote = ray.remote(num_cpus=1)(StageActor)
         self._actors = [self._remote.remote(self.stages) for _ in range(self.workers)]
         return self

@@ -112,6 +112,8 @@ class ResolveStage(Stage):
         self.setup()
         assert self._resolver is not None
         todo = [w for w in items if not w.failed and w.article is not None]
+        from storylens.align.claims import extract_claims  # here: align is only needed where stages run
+
         parsed = self._resolver.parse([w.article for w in todo], self.batch_size)  # type: ignore[misc]
         for w, p in zip(todo, parsed, strict=True):
             if p.resolution is None:
@@ -119,8 +121,6 @@ class ResolveStage(Stage):
                 continue
             w.resolution = p.resolution
             if self.claims and p.doc is not None:
-                from storylens.align.claims import extract_claims
-
                 w.claims = extract_claims(p.resolution, p.doc)
         yield from items
 

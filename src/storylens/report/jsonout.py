@@ -18,6 +18,16 @@ def edit_json(e: Edit) -> dict[str, Any]:
     return {"start": e.start, "end": e.end, "original": e.original, "replacement": e.replacement}
 
 
+def cleaning_edit_json(e: Edit) -> dict[str, Any]:
+    """A cleaning edit keeps the rule that made it."""
+    return {**edit_json(e), "rule": e.rule}
+
+
+def edits_from_json(rows: list[dict[str, Any]]) -> list[Edit]:
+    """The inverse of ``edit_json`` / ``cleaning_edit_json`` (for stored edits)."""
+    return [Edit(e["start"], e["end"], e["original"], e["replacement"], e.get("rule", "")) for e in rows]
+
+
 def mention_json(m: Mention) -> dict[str, Any]:
     out: dict[str, Any] = {"start": m.start, "end": m.end, "text": m.text, "kind": m.kind}
     if m.extent != (m.start, m.end):

@@ -16,8 +16,15 @@ import duckdb
 
 from storylens.engine.stages import Work
 from storylens.errors import StorylensError
-from storylens.model import Article, Edit
-from storylens.report.jsonout import claim_json, cluster_json, edit_json, quote_json
+from storylens.model import Article
+from storylens.report.jsonout import (
+    claim_json,
+    cleaning_edit_json,
+    cluster_json,
+    edit_json,
+    edits_from_json,
+    quote_json,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -62,7 +69,7 @@ def article_row(item: Work) -> dict[str, Any]:
     return {
         "key": item.key, "id": a.id, "source": item.source, "outlet": a.outlet, "title": a.title, "url": a.url,
         "published": a.published, "text": a.text,
-        "cleaning": json.dumps([{**edit_json(e), "rule": e.rule} for e in a.cleaning], ensure_ascii=False),
+        "cleaning": json.dumps([cleaning_edit_json(e) for e in a.cleaning], ensure_ascii=False),
         "language": "en", "resolved": res.resolved,
         "edits": json.dumps([edit_json(e) for e in res.edits], ensure_ascii=False),
         "clusters": json.dumps([cluster_json(c) for c in res.clusters], ensure_ascii=False),
@@ -229,10 +236,7 @@ class Store:
             raise StorylensError(f"no story {story_id!r} in this store (see `storylens stories list`)")
         out = []
         for aid, outlet, title, url, published, text, cleaning, source in rows:
-            edits = [
-                Edit(e["start"], e["end"], e["original"], e["replacement"], e.get("rule", ""))
-                for e in json.loads(cleaning or "[]")
-            ]
+            edits = edits_from_json(json.loads(cleaning or "[]"))
             out.append(
                 Article(
                     id=aid,

@@ -231,7 +231,7 @@ def triage(
     duplicates: list[tuple[str, str, str]] = []
     failed: list[Work] = []
     for item in group:
-        h = content_hash(item.article.text) if item.article is not None else ""
+        h = item.text_hash or (content_hash(item.article.text) if item.article is not None else "")
         if item.key in done:
             if h and done[item.key] and done[item.key] != h:
                 # The same id for another text: report it, never merge it.

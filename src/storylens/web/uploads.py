@@ -58,8 +58,9 @@ def _safe_name(name: str, n: int) -> str:
     return f"{n:02d}_{base}{suffix}"
 
 
-def check(pieces: list[Piece], limits: UploadLimits = DEFAULT) -> None:
-    """Refuse what cannot become a comparison, before any work."""
+def check(pieces: list[Piece], limits: UploadLimits = DEFAULT) -> list[Piece]:
+    """Refuse what cannot become a comparison, before any work; returns the
+    pieces that hold anything."""
     pieces = [p for p in pieces if p.data.strip()]
     if len(pieces) < limits.min_articles:
         raise UploadError(422, f"give at least {limits.min_articles} articles (got {len(pieces)})")
@@ -75,13 +76,13 @@ def check(pieces: list[Piece], limits: UploadLimits = DEFAULT) -> None:
     total = sum(len(p.data) for p in pieces)
     if total > limits.max_total_bytes:
         raise UploadError(413, f"{total / 1e6:.1f} MB in all is over the {limits.max_total_bytes / 1e6:.0f} MB limit")
+    return pieces
 
 
 def load(pieces: list[Piece], limits: UploadLimits = DEFAULT) -> Collected:
     """Clean every piece; problems (not English, too short, binary) are reported
     per article. Raises ``UploadError`` when fewer than two articles remain."""
-    check(pieces, limits)
-    pieces = [p for p in pieces if p.data.strip()]
+    pieces = check(pieces, limits)
     with tempfile.TemporaryDirectory(prefix="storylens-upload-") as tmp:
         names = []
         outlets: dict[str, str] = {}
