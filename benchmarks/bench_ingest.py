@@ -115,6 +115,7 @@ def clustering(sizes: list[int]) -> list[tuple[int, float, int]]:
     names and terms plus common words; returns (n, seconds, stories)."""
     from datetime import date, timedelta
 
+    from storylens.stories.assign import CHUNK
     from storylens.stories.cluster import StoryClusterer
 
     rng = random.Random(7)
@@ -124,16 +125,25 @@ def clustering(sizes: list[int]) -> list[tuple[int, float, int]]:
     out = []
     for n in sizes:
         clusterer = StoryClusterer()
-        t = time.perf_counter()
+        articles = []
         for i in range(n):
             story = rng.randrange(max(1, n // 8))
             srng = random.Random(story)
             words = srng.sample(vocab, 12) + srng.sample(names, 3)
             text = " ".join(rng.choice(words) if rng.random() < 0.4 else rng.choice(common) for _ in range(150))
             when = date(2024, 1, 1) + timedelta(days=story % 365)
-            clusterer.add(f"a{i}", " ".join(words[:5]), text, when)
+            articles.append((f"a{i}", " ".join(words[:5]), text, when, ()))
+        # As `storylens stories` does: date order, CHUNK articles per call.
+        articles.sort(key=lambda a: a[3])
+        t = time.perf_counter()
+        for start in range(0, n, CHUNK):
+            clusterer.add_batch(articles[start : start + CHUNK])
         out.append((n, time.perf_counter() - t, len(clusterer.stories)))
-        print(f"story clustering: {n:>7} synthetic articles in {out[-1][1]:7.1f} s, {out[-1][2]} stories", flush=True)
+        print(
+            f"story clustering: {n:>7} synthetic articles in {out[-1][1]:7.1f} s, {out[-1][2]} stories found "
+            f"for {len({a[1] for a in articles})} made",
+            flush=True,
+        )
     return out
 
 

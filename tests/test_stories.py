@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
+
 from storylens.stories.cluster import StoryClusterer, terms
 
 QUAKE_A = (
@@ -42,3 +44,41 @@ def test_dates_far_apart_split_otherwise_similar_articles() -> None:
     later = c.add("y", "Quake kills 22 in Aceh", QUAKE_A, date(2015, 7, 2))
     undated = c.add("z", "Quake kills 22 in Aceh", QUAKE_A, None)
     assert first != later and undated in (first, later)
+
+
+def test_complete_linkage_needs_every_pair_to_agree() -> None:
+    from storylens.stories.cluster import complete_linkage
+
+    # a~b and b~c, but a and c are unlike: a chain must not become one group.
+    sims = np.array([[-np.inf, 0.5, 0.0], [0.5, -np.inf, 0.4], [0.0, 0.4, -np.inf]])
+    groups = sorted(sorted(g) for g in complete_linkage(sims, 0.3))
+    assert groups == [[0, 1], [2]]
+    # A cannot-link (-inf) between two units survives every merge.
+    sims = np.array([[-np.inf, 0.9, -np.inf], [0.9, -np.inf, 0.9], [-np.inf, 0.9, -np.inf]])
+    assert all(not {0, 2} <= set(g) for g in complete_linkage(sims, 0.3))
+
+
+def test_a_later_batch_joins_the_stored_story_and_old_placements_stay() -> None:
+    c = StoryClusterer()
+    first = c.add_batch(
+        [
+            ("a", "Quake kills 22 in Aceh", QUAKE_A, date(2013, 7, 2), [("Bener Meriah", "GPE", 2)]),
+            ("b", "Quake hits West Sumatra", QUAKE_B, date(2009, 9, 30), [("Padang", "GPE", 2)]),
+        ]
+    )
+    assert first[0] != first[1]
+    later = c.add_batch(
+        [("a2", "Aceh quake toll rises to 35", QUAKE_A2, date(2013, 7, 3), [("Bener Meriah", "GPE", 1)])]
+    )
+    assert later == [first[0]]
+    assert [s.articles for s in c.stories] == [["b"], ["a", "a2"]] or [s.articles for s in c.stories] == [
+        ["a", "a2"],
+        ["b"],
+    ]
+
+
+def test_entities_count_towards_the_terms() -> None:
+    from storylens.stories.cluster import entity_terms
+
+    counts = entity_terms([("Vincent Jackson", "PERSON", 4), ("the team", "OTHER", 9), (None, "PERSON", 3)])
+    assert set(counts) == {"e:vincent jackson"}

@@ -8,7 +8,7 @@ already in ``articles``, ``skipped`` or ``errors``: each input is stored once.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -148,23 +148,41 @@ class Store:
             t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("articles", "skipped", "errors")
         }
 
-    def articles_for_stories(self) -> list[tuple[str, str | None, str, str | None, str | None]]:
-        """(key, title, text, published, near_duplicate_of) of articles with no story yet, oldest first."""
-        return self.con.execute(
-            "SELECT a.key, a.title, a.text, a.published, a.near_duplicate_of FROM articles a "
+    # Each coreference cluster as (canonical name, type, mentions), read inside DuckDB
+    # so story clustering never parses the whole clusters JSON in Python.
+    _ENTITIES = (
+        "list_transform(json_transform(a.clusters, "
+        '\'[{"canonical":"VARCHAR","type":"VARCHAR","mentions":"JSON[]"}]\'), '
+        "lambda c: {'name': c.canonical, 'type': c.type, 'mentions': len(c.mentions)})"
+    )
+
+    def _stream(self, sql: str, chunk: int = 2000) -> Iterator[tuple]:
+        cursor = self.con.cursor()
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(chunk):
+            yield from rows
+        cursor.close()
+
+    def articles_for_stories(self) -> Iterator[tuple[str, str | None, str, str | None, list[dict], str | None]]:
+        """(key, title, text, published, entities, near_duplicate_of) of articles with
+        no story yet, oldest first, streamed."""
+        return self._stream(
+            f"SELECT a.key, a.title, a.text, a.published, {self._ENTITIES}, a.near_duplicate_of FROM articles a "
             "LEFT JOIN stories s ON s.article_key = a.key "
             "WHERE s.article_key IS NULL ORDER BY a.published NULLS LAST, a.key"
-        ).fetchall()
+        )
 
     def story_of(self) -> dict[str, int]:
         return dict(self.con.execute("SELECT article_key, story FROM stories").fetchall())
 
-    def articles_with_stories(self) -> list[tuple[str, str | None, str, str | None, int]]:
-        """(key, title, text, published, story) of articles already placed."""
-        return self.con.execute(
-            "SELECT a.key, a.title, a.text, a.published, s.story "
-            "FROM articles a JOIN stories s ON s.article_key = a.key WHERE a.near_duplicate_of IS NULL"
-        ).fetchall()
+    def articles_with_stories(self) -> Iterator[tuple[str, str | None, str, str | None, list[dict], int]]:
+        """(key, title, text, published, entities, story) of articles already placed,
+        oldest first, streamed."""
+        return self._stream(
+            f"SELECT a.key, a.title, a.text, a.published, {self._ENTITIES}, s.story "
+            "FROM articles a JOIN stories s ON s.article_key = a.key WHERE a.near_duplicate_of IS NULL "
+            "ORDER BY a.published NULLS LAST, a.key"
+        )
 
     def save_stories(self, assignments: Iterable[tuple[str, int]]) -> None:
         self.con.execute("BEGIN TRANSACTION")

@@ -1,24 +1,33 @@
-"""Streaming story clustering: each article joins the most similar existing story
-or starts a new one, so articles added later never re-cluster the archive.
+"""Incremental story clustering: new articles join existing stories or start new
+ones; stories already stored never move or merge.
 
 Similarity is the cosine of TF-IDF vectors in which the words that tell two
-events of the same kind apart weigh most: names (capitalised words: people,
-places), numbers and years, besides content words. A story is the sum of its
-articles' term counts; document frequencies grow as articles arrive, so a
-story's vector is computed with the IDF of the moment. An inverted index from
-each story's strongest terms to the story keeps the candidates few, so the
-work per article stays near constant as the archive grows. Two dated articles
-more than ``max_days`` apart never share a story.
+events of the same kind apart weigh most: names (capitalised words), numbers
+and years, the named entities of the article's coreference clusters (weighted
+by how often each is mentioned), besides content words. Document frequencies
+grow as articles arrive, so vectors use the IDF of the moment.
+
+New articles are grouped by complete-linkage agglomerative clustering: a group
+stands only if every pair in it reaches the threshold, which keeps two events
+of one kind (two arrests of one team's players) from chaining together the way
+a running centroid lets them. Existing stories take part as fixed groups,
+represented by their most recent members, and never merge with each other. The
+new articles go in date-ordered blocks, and each block sees only the few stories
+an inverted index of story terms proposes, so the work per article stays near
+constant as the archive grows. Two dated articles more than ``max_days`` apart
+never share a story.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, deque
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+
+import numpy as np
 
 from storylens.stories.settings import DEFAULT, StorySettings
 
@@ -61,6 +70,20 @@ def terms(title: str | None, text: str, settings: StorySettings = DEFAULT) -> Co
     return counts
 
 
+# Coreference cluster types that name a participant, place or thing of an event.
+ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT"})
+
+Entity = tuple[str, str, int]  # (canonical name, type, mentions)
+
+
+def entity_terms(entities: Iterable[Entity], settings: StorySettings = DEFAULT) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for name, kind, mentions in entities:
+        if name and kind in ENTITY_TYPES:
+            counts["e:" + name.lower()] += settings.entity_weight * mentions
+    return counts
+
+
 @dataclass(slots=True)
 class Story:
     id: int
@@ -68,10 +91,19 @@ class Story:
     articles: list[str] = field(default_factory=list)
     first: date | None = None
     last: date | None = None
+    # The latest members' term counts: what a new article must agree with.
+    recent: deque[Counter[str]] = field(default_factory=deque)
+
+
+@dataclass(slots=True)
+class Item:
+    article_id: str
+    counts: Counter[str]
+    when: date | None
 
 
 class StoryClusterer:
-    """Add articles one by one (``add``); ``stories`` holds the grouping so far."""
+    """Add articles (``add_batch``, or ``add`` for one); ``stories`` holds the grouping so far."""
 
     def __init__(self, settings: StorySettings = DEFAULT) -> None:
         self.settings = settings
@@ -84,63 +116,199 @@ class StoryClusterer:
         return math.log((1 + self.n_docs) / (1 + self.df[term])) + 1.0
 
     def _vector(self, counts: Counter[str]) -> dict[str, float]:
-        vec = {t: (1 + math.log(c)) * self._idf(t) for t, c in counts.items() if c > 0}
+        vec = {t: (1 + math.log(c)) * self._idf(t) for t, c in counts.items() if c >= 1}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {t: v / norm for t, v in vec.items()}
 
     def _top_terms(self, vec: dict[str, float]) -> list[str]:
         return [t for t, _ in sorted(vec.items(), key=lambda kv: -kv[1])[: self.settings.index_terms]]
 
-    def _compatible(self, story: Story, when: date | None) -> bool:
+    def _gap(self, story: Story, when: date | None) -> int:
         if when is None or story.first is None or story.last is None:
-            return True
-        gap = max((story.first - when).days, (when - story.last).days, 0)
-        return gap <= self.settings.max_days
+            return 0
+        return max((story.first - when).days, (when - story.last).days, 0)
 
-    def add(self, article_id: str, title: str | None, text: str, when: date | None = None) -> int:
-        """Place one article; returns its story id."""
-        return self._place(article_id, title, text, when, None)
-
-    def restore(self, article_id: str, title: str | None, text: str, when: date | None, story: int) -> None:
-        """Put an article back into the story it was given before (rebuilding the
-        state from a store), without deciding anything."""
-        self._place(article_id, title, text, when, story)
-
-    def _place(self, article_id: str, title: str | None, text: str, when: date | None, story: int | None) -> int:
-        counts = terms(title, text, self.settings)
+    def _item(
+        self, article_id: str, title: str | None, text: str, when: date | None, entities: Iterable[Entity]
+    ) -> Item:
+        counts = terms(title, text, self.settings) + entity_terms(entities, self.settings)
         self.n_docs += 1
         self.df.update(counts.keys())
-        if story is not None:
-            while len(self.stories) <= story:
-                self.stories.append(Story(len(self.stories)))
-            return self._join(self.stories[story], article_id, counts, when)
-        vec = self._vector(counts)
-        candidates: set[int] = set()
-        for t in self._top_terms(vec):
-            candidates |= self._index.get(t, set())
-        best, best_sim = None, self.settings.threshold
-        for sid in candidates:
-            story = self.stories[sid]
-            if not self._compatible(story, when):
+        return Item(article_id, counts, when)
+
+    def add(
+        self, article_id: str, title: str | None, text: str, when: date | None = None, entities: Iterable[Entity] = ()
+    ) -> int:
+        """Place one article; returns its story id."""
+        return self.add_batch([(article_id, title, text, when, entities)])[0]
+
+    def add_batch(self, articles: Sequence[tuple[str, str | None, str, date | None, Iterable[Entity]]]) -> list[int]:
+        """Place new articles; returns their story ids in the order given."""
+        items = [self._item(*a) for a in articles]
+        order = sorted(range(len(items)), key=lambda i: (items[i].when is None, items[i].when or date.min, i))
+        placed: dict[int, int] = {}
+        size = self.settings.block_size
+        for start in range(0, len(order), size):
+            block = order[start : start + size]
+            for i, sid in zip(block, self._place_block([items[i] for i in block]), strict=True):
+                placed[i] = sid
+        return [placed[i] for i in range(len(items))]
+
+    def restore(
+        self,
+        article_id: str,
+        title: str | None,
+        text: str,
+        when: date | None,
+        story: int,
+        entities: Iterable[Entity] = (),
+    ) -> None:
+        """Put an article back into the story it was given before (rebuilding the
+        state from a store), without deciding anything."""
+        item = self._item(article_id, title, text, when, entities)
+        while len(self.stories) <= story:
+            self.stories.append(Story(len(self.stories)))
+        self._join(self.stories[story], item)
+
+    def finish_restore(self) -> None:
+        """Index the restored stories once, with the IDF of the whole store."""
+        for story in self.stories:
+            self._reindex(story)
+
+    def _candidates(self, vectors: list[dict[str, float]], block: list[Item]) -> list[Story]:
+        """The stories each article's strongest terms point to, at most
+        ``story_candidates`` per article, nearest centroid first."""
+        cache: dict[int, dict[str, float]] = {}
+        chosen: set[int] = set()
+        for vec, item in zip(vectors, block, strict=True):
+            found: set[int] = set()
+            for t in self._top_terms(vec):
+                found |= self._index.get(t, set())
+            scored = []
+            for sid in found:
+                story = self.stories[sid]
+                if self._gap(story, item.when) > self.settings.max_days:
+                    continue
+                if sid not in cache:
+                    cache[sid] = self._vector(story.counts)
+                svec = cache[sid]
+                scored.append((sum(v * svec.get(t, 0.0) for t, v in vec.items()), sid))
+            scored.sort(reverse=True)
+            chosen.update(
+                sid for sim, sid in scored[: self.settings.story_candidates] if sim >= self.settings.threshold
+            )
+        return [self.stories[sid] for sid in sorted(chosen)]
+
+    def _place_block(self, block: list[Item]) -> list[int]:
+        vectors = [self._vector(item.counts) for item in block]
+        stories = self._candidates(vectors, block)
+        members = [[self._vector(c) for c in story.recent] for story in stories]
+        sims = _similarities(vectors, members, self.settings.story_link)
+        k, n = len(stories), len(block)
+        for a in range(n):
+            for b in range(a + 1, n):
+                wa, wb = block[a].when, block[b].when
+                if wa and wb and abs((wa - wb).days) > self.settings.max_days:
+                    sims[k + a, k + b] = sims[k + b, k + a] = -np.inf
+            for s, story in enumerate(stories):
+                if self._gap(story, block[a].when) > self.settings.max_days:
+                    sims[s, k + a] = sims[k + a, s] = -np.inf
+        groups = complete_linkage(sims, self.settings.threshold)
+        result = [0] * n
+        for group in groups:
+            new = sorted(u for u in group if u >= k)
+            if not new:
                 continue
-            svec = self._vector(story.counts)
-            sim = sum(v * svec.get(t, 0.0) for t, v in vec.items())
-            if sim >= best_sim:
-                best, best_sim = story, sim
-        if best is None:
-            best = Story(len(self.stories))
-            self.stories.append(best)
-        return self._join(best, article_id, counts, when)
+            existing = [u for u in group if u < k]
+            story = stories[existing[0]] if existing else None
+            for u in new:
+                if story is None:
+                    story = Story(len(self.stories))
+                    self.stories.append(story)
+                self._join(story, block[u - k])
+                result[u - k] = story.id
+            assert story is not None
+            self._reindex(story)
+        return result
 
-    def _join(self, best: Story, article_id: str, counts: Counter[str], when: date | None) -> int:
-        best.counts.update(counts)
-        best.articles.append(article_id)
-        if when is not None:
-            best.first = min(best.first or when, when)
-            best.last = max(best.last or when, when)
-        for t in self._top_terms(self._vector(best.counts)):
-            self._index.setdefault(t, set()).add(best.id)
-        return best.id
+    def _join(self, story: Story, item: Item) -> None:
+        story.counts.update(item.counts)
+        story.articles.append(item.article_id)
+        story.recent.append(item.counts)
+        while len(story.recent) > self.settings.story_members:
+            story.recent.popleft()
+        if item.when is not None:
+            story.first = min(story.first or item.when, item.when)
+            story.last = max(story.last or item.when, item.when)
 
-    def add_many(self, items: Iterable[tuple[str, str | None, str, date | None]]) -> list[int]:
-        return [self.add(*item) for item in items]
+    def _reindex(self, story: Story) -> None:
+        for t in self._top_terms(self._vector(story.counts)):
+            self._index.setdefault(t, set()).add(story.id)
+
+
+def _similarities(
+    vectors: list[dict[str, float]], members: list[list[dict[str, float]]], story_link: str = "mean"
+) -> np.ndarray:
+    """Cosines between units: the candidate stories first (each against an article:
+    the mean, or the least, of its recent members' cosines; two stories never
+    join), then the articles."""
+    from scipy.sparse import csr_matrix
+
+    vocab: dict[str, int] = {}
+    rows: list[dict[str, float]] = vectors + [m for ms in members for m in ms]
+    data, cols, ptr = [], [], [0]
+    for vec in rows:
+        for t, v in vec.items():
+            cols.append(vocab.setdefault(t, len(vocab)))
+            data.append(v)
+        ptr.append(len(cols))
+    matrix = csr_matrix((data, cols, ptr), shape=(len(rows), max(len(vocab), 1)))
+    n, k = len(vectors), len(members)
+    art = matrix[:n]
+    out = np.full((k + n, k + n), -np.inf)
+    out[k:, k:] = (art @ art.T).toarray()
+    pos = n
+    for s, ms in enumerate(members):
+        if ms:
+            cosines = (matrix[pos : pos + len(ms)] @ art.T).toarray()
+            link = cosines.min(axis=0) if story_link == "min" else cosines.mean(axis=0)
+            out[s, k:] = out[k:, s] = link
+        pos += len(ms)
+    np.fill_diagonal(out, -np.inf)
+    return out
+
+
+def complete_linkage(sims: np.ndarray, threshold: float) -> list[list[int]]:
+    """Agglomerative clustering on a similarity matrix: repeatedly merge the two most
+    similar groups, a group's similarity to another being its least similar pair,
+    until none reaches ``threshold``. Returns the groups (unit indices)."""
+    sims = sims.copy()
+    n = len(sims)
+    groups: dict[int, list[int]] = {i: [i] for i in range(n)}
+    if n < 2:
+        return list(groups.values())
+    best = sims.argmax(axis=1)
+    best_sim = sims[np.arange(n), best]
+    while True:
+        i = int(best_sim.argmax())
+        if best_sim[i] < threshold:
+            break
+        j = int(best[i])
+        if j < i:
+            i, j = j, i
+        # i keeps the merged group, so an existing story (a low index) stays its head.
+        merged = np.minimum(sims[i], sims[j])
+        sims[i, :] = merged
+        sims[:, i] = merged
+        sims[i, i] = -np.inf
+        sims[j, :] = -np.inf
+        sims[:, j] = -np.inf
+        groups[i].extend(groups.pop(j))
+        best_sim[j] = -np.inf
+        stale = np.flatnonzero((best == i) | (best == j))
+        for r in set(stale.tolist()) | {i}:
+            if r == j or r not in groups:
+                continue
+            best[r] = int(sims[r].argmax())
+            best_sim[r] = sims[r, best[r]]
+    return list(groups.values())

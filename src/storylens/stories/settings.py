@@ -8,20 +8,33 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class StorySettings:
-    # An article joins a story whose TF-IDF cosine reaches this; else it starts one.
-    threshold: float = 0.2
+    # Complete linkage: every pair of articles in a story (and every new article
+    # against a story's recent members) has at least this TF-IDF cosine.
+    threshold: float = 0.1
     # Names, numbers and the headline and lead tell two events of one kind apart.
     name_weight: float = 3.0
     number_weight: float = 3.0
     title_weight: float = 1.0
     lead_weight: float = 1.0
     lead_words: int = 60
+    # Each mention of a named entity (from the article's coreference clusters) adds this.
+    entity_weight: float = 3.0
     # Only the start of a long article counts.
     max_chars: int = 6000
     # A story is found through its strongest terms.
     index_terms: int = 30
     # Two dated articles further apart than this belong to different stories.
     max_days: int = 30
+    # New articles are clustered in date-ordered blocks of this many, so the work
+    # per article does not grow with the archive.
+    block_size: int = 1000
+    # A new article is checked against a story's most recent members, at most this many,
+    # among the few stories whose centroids are nearest.
+    story_members: int = 25
+    # How an article is compared with an existing story's members: "mean" (average
+    # linkage: a grown story stays open to its event's later articles) or "min".
+    story_link: str = "mean"
+    story_candidates: int = 5
 
 
 DEFAULT = StorySettings()
