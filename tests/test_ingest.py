@@ -201,3 +201,12 @@ def test_warc_near_copies_export_and_story_commands(tmp_path: Path) -> None:
         dict(_table(db, "SELECT key, text FROM articles"))[claim["article_key"]][claim["start"] : claim["end"]]
         == claim["text"]
     )
+
+
+def test_estimate_count_gives_the_progress_bar_its_total(tmp_path: Path) -> None:
+    from storylens.store.ingest import estimate_count, read_inputs
+
+    (tmp_path / "a.jsonl").write_text('{"id": "1", "text": "One."}\n\n{"id": "2", "text": "Two."}\n', encoding="utf-8")
+    (tmp_path / "b.csv").write_text('title,content\nT,"Line one.\nLine two."\nU,Three.\n', encoding="utf-8")
+    (tmp_path / "c.txt").write_text("A plain article.", encoding="utf-8")
+    assert estimate_count([tmp_path]) == 5 == len(list(read_inputs([tmp_path])))

@@ -350,14 +350,24 @@ def ingest(
     import time
 
     from storylens.store.db import Store
+    from storylens.store.ingest import estimate_count
     from storylens.store.ingest import ingest as run_ingest
 
     store = Store(db)
     before = store.counts()
     t = time.perf_counter()
-    columns = (TextColumn("ingesting"), MofNCompleteColumn(), TextColumn("{task.fields[rate]} articles/s"))
-    with Progress(*columns, TimeElapsedColumn(), console=err, disable=not err.is_terminal) as progress:
-        task = progress.add_task("ingest", total=None, rate="-")
+    columns = (
+        TextColumn("ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} articles/s"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, disable=not err.is_terminal) as progress:
+        # Articles already stored are counted as they are passed over, so the total is all inputs.
+        task = progress.add_task("ingest", total=estimate_count(sources) if err.is_terminal else None, rate="-")
 
         def advance(n: int) -> None:
             progress.advance(task, n)
