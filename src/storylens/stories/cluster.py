@@ -180,10 +180,13 @@ class StoryClusterer:
         ``story_candidates`` per article, nearest centroid first."""
         cache: dict[int, dict[str, float]] = {}
         chosen: set[int] = set()
+        common = max(self.settings.index_min_df, self.settings.index_max_share * self.n_docs)
         for vec, item in zip(vectors, block, strict=True):
             found: set[int] = set()
             for t in self._top_terms(vec):
-                found |= self._index.get(t, set())
+                # A term in a large share of the archive points everywhere: it finds no story.
+                if self.df[t] <= common:
+                    found |= self._index.get(t, set())
             scored = []
             for sid in found:
                 story = self.stories[sid]
@@ -205,12 +208,11 @@ class StoryClusterer:
         members = [[self._vector(c) for c in story.recent] for story in stories]
         sims = _similarities(vectors, members, self.settings.story_link)
         k, n = len(stories), len(block)
-        for a in range(n):
-            for b in range(a + 1, n):
-                wa, wb = block[a].when, block[b].when
-                if wa and wb and abs((wa - wb).days) > self.settings.max_days:
-                    sims[k + a, k + b] = sims[k + b, k + a] = -np.inf
-            for s, story in enumerate(stories):
+        days = np.array([item.when.toordinal() if item.when else np.nan for item in block])
+        far = np.abs(days[:, None] - days[None, :]) > self.settings.max_days  # False where either is undated
+        sims[k:, k:][far] = -np.inf
+        for s, story in enumerate(stories):
+            for a in range(n):
                 if self._gap(story, block[a].when) > self.settings.max_days:
                     sims[s, k + a] = sims[k + a, s] = -np.inf
         groups = complete_linkage(sims, self.settings.threshold)

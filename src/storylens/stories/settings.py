@@ -23,6 +23,10 @@ class StorySettings:
     max_chars: int = 6000
     # A story is found through its strongest terms.
     index_terms: int = 30
+    # ... except terms found in more than this share of the archive (and in more
+    # than index_min_df articles): they would point to every story.
+    index_max_share: float = 0.05
+    index_min_df: int = 200
     # Two dated articles further apart than this belong to different stories.
     max_days: int = 30
     # New articles are clustered in date-ordered blocks of this many, so the work
