@@ -210,3 +210,42 @@ def test_estimate_count_gives_the_progress_bar_its_total(tmp_path: Path) -> None
     (tmp_path / "b.csv").write_text('title,content\nT,"Line one.\nLine two."\nU,Three.\n', encoding="utf-8")
     (tmp_path / "c.txt").write_text("A plain article.", encoding="utf-8")
     assert estimate_count([tmp_path]) == 5 == len(list(read_inputs([tmp_path])))
+
+
+def test_a_stored_story_compares_from_its_stored_parses_alone(tmp_path: Path, resolver, comparer) -> None:
+    from storylens.align.compare import Comparer
+    from storylens.report.jsonout import comparison_json
+    from storylens.store.db import Store
+    from storylens.store.ingest import ingest
+    from storylens.stories.assign import assign_stories
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for key in ("000", "002", "003", "004"):
+        (folder / f"{key}.txt").write_text(seed_path(key).read_text(encoding="utf-8"), encoding="utf-8")
+    store = Store(tmp_path / "s.duckdb")
+    ingest([folder], store)
+    assign_stories(store)
+    (story,) = {s for (s,) in store.con.execute("SELECT DISTINCT story FROM stories").fetchall()}
+    articles = store.story_articles(f"s{story}")
+    parses = store.parses(a.id for a in articles)
+    assert set(parses) == {a.id for a in articles}
+
+    class NoParse:
+        """The pipeline's vocabulary, but parsing fails the test."""
+
+        vocab = resolver.nlp.vocab
+
+        def __call__(self, text: str) -> None:
+            raise AssertionError("parsed again")
+
+        pipe = __call__
+
+    stored = Comparer(resolver=type(resolver)(nlp=NoParse()), embedder=comparer.embedder, judge=comparer.judge)
+    from_store = comparison_json(stored.compare(articles, parses=parses))
+    parsed = comparison_json(comparer.compare(articles))
+    assert from_store == parsed
+    # A damaged stored parse costs a parse, not the comparison.
+    damaged = {**parses, articles[0].id: b"not a parse"}
+    assert comparison_json(comparer.compare(articles, parses=damaged)) == parsed
+    store.close()

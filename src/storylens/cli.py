@@ -293,6 +293,7 @@ def compare(
         _check_html_target(html)
     if (db is None) != (story is None):
         raise StorylensError("--db and --story go together: compare a stored story with both")
+    parses: dict[str, bytes] = {}
     if db is not None and story is not None:
         if inputs:
             raise StorylensError("give input files or --db/--story, not both")
@@ -300,6 +301,7 @@ def compare(
 
         store = _open_store(db, read_only=True)
         collected = Collected(articles=store.story_articles(story))
+        parses = store.parses(a.id for a in collected.articles)
         store.close()
     else:
         if not inputs:
@@ -314,7 +316,7 @@ def compare(
             progress.advance(task)
 
         comparer = Comparer(resolver=Resolver(backend=backend_named(backend)))
-        result = comparer.compare(collected.articles, collected.problems, on_step=step)
+        result = comparer.compare(collected.articles, collected.problems, on_step=step, parses=parses)
     if html is not None:
         html.write_text(render_html(result), encoding="utf-8")
         err.print(plain(f"wrote {html}"))

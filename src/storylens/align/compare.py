@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -75,9 +75,11 @@ class Comparer:
         articles: list[Article],
         problems: list[str] | None = None,
         on_step: Callable[[str, Article | None], None] | None = None,
+        parses: Mapping[str, bytes] | None = None,
     ) -> Comparison:
         """``on_step(stage, article)`` is called as each article is parsed and
-        resolved, then once (article None) when the outlets have been aligned."""
+        resolved, then once (article None) when the outlets have been aligned.
+        ``parses``: stored spaCy parses by article id (a store's), used instead of parsing."""
         problems = list(problems or [])
         step = on_step or (lambda stage, article: None)
         if len(articles) < 2:
@@ -93,7 +95,7 @@ class Comparer:
         # ONNX Runtime releases the GIL, so the two share the cores.
         embedded: list[Future] = []
         with ThreadPoolExecutor(max_workers=1) as pool:
-            for parsed in self.resolver.parse(articles, batch_size=cfg.parse_batch):
+            for parsed in self.resolver.parse(articles, batch_size=cfg.parse_batch, parses=parses):
                 if parsed.resolution is None or parsed.doc is None:
                     problems.append(parsed.error or f"{parsed.article.id}: failed")
                     continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 from storylens.coref.backend import CorefBackend, SieveBackend
 from storylens.coref.component import CorefComponent
 from storylens.model import Article, Cluster, Quote, Resolution
+from storylens.nlp.docs import doc_from_bytes
 from storylens.nlp.pipeline import load_pipeline
 
 
@@ -70,10 +71,36 @@ class Resolver:
     def resolve(self, article: Article) -> Resolution:
         return self.resolve_doc(article, self.nlp(article.text))
 
-    def parse(self, articles: Iterable[Article], batch_size: int = 16) -> Iterator[Parsed]:
+    def parse(
+        self, articles: Iterable[Article], batch_size: int = 16, parses: Mapping[str, bytes] | None = None
+    ) -> Iterator[Parsed]:
         """Parse and resolve each article in ``nlp.pipe`` batches; a failure becomes
         a ``Parsed`` with an error, and the rest go on. Articles stream through:
-        only one batch is held at a time."""
+        only one batch is held at a time. ``parses``: stored parses by article id
+        (``nlp/docs.py``); with them, only the articles without one are parsed."""
+        if parses:
+            docs = ((a, self._stored(a, parses.get(a.id))) for a in articles)
+        else:
+            docs = self._piped(articles, batch_size)
+        for article, doc in docs:
+            try:
+                yield Parsed(article, doc, self.resolve_doc(article, doc))
+            except Exception as err:  # one bad article never sinks the batch
+                where = article.source_path or article.id
+                yield Parsed(article, doc, error=f"{where}: resolve failed: {type(err).__name__}: {err}")
+
+    def _stored(self, article: Article, data: bytes | None) -> Doc:
+        """The stored parse when it is readable and of this very text, else a new parse."""
+        if data:
+            try:
+                doc = doc_from_bytes(self.nlp.vocab, data)
+            except Exception:  # a damaged value costs a parse, never the comparison
+                doc = None
+            if doc is not None and doc.text == article.text:
+                return doc
+        return self.nlp(article.text)
+
+    def _piped(self, articles: Iterable[Article], batch_size: int) -> Iterator[tuple[Article, Doc]]:
         pending: deque[Article] = deque()
 
         def texts() -> Iterator[str]:
@@ -82,12 +109,7 @@ class Resolver:
                 yield a.text
 
         for doc in self.nlp.pipe(texts(), batch_size=batch_size):
-            article = pending.popleft()
-            try:
-                yield Parsed(article, doc, self.resolve_doc(article, doc))
-            except Exception as err:  # one bad article never sinks the batch
-                where = article.source_path or article.id
-                yield Parsed(article, doc, error=f"{where}: resolve failed: {type(err).__name__}: {err}")
+            yield pending.popleft(), doc
 
     def resolve_many(self, articles: Iterable[Article], batch_size: int = 16) -> Iterator[Resolution]:
         for parsed in self.parse(articles, batch_size):

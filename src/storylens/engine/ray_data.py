@@ -31,7 +31,7 @@ from storylens.model import Article
 BLOCK_BYTES = 256 * 1024
 # Columns of a shard row besides the store's own article columns.
 ORDER = ("file", "n")
-SHARD_FIELDS = ("key", "source", "error", "stage", "text", "row", "stats")
+SHARD_FIELDS = ("key", "source", "error", "stage", "text", "row", "parse", "stats")
 
 
 def _read(row: dict[str, Any], index: dict[str, int], done: frozenset[str]) -> list[dict[str, Any]]:
@@ -122,7 +122,9 @@ class StageRunner:
             stored = article_row(w) if w.resolution is not None else None
             if stored is not None:
                 stored["minhash"] = None  # the driver computes it in input order
+                stored.pop("parse")  # bytes travel in their own column, not in JSON
             out["row"].append(json.dumps(stored, ensure_ascii=False) if stored else "")
+            out["parse"].append(w.parse)
             out["stats"].append("")
         if out["stats"]:
             out["stats"][0] = json.dumps({"seen": stats.seen, "failed": stats.failed, "seconds": stats.seconds})
@@ -200,13 +202,15 @@ def _load(
     the local ingest's rules for what was stored before and for duplicates."""
     from storylens.store.ingest import count, triage
 
-    rows = store.con.execute(
-        f"SELECT key, source, error, stage, text, row, stats FROM read_parquet('{shards}/*.parquet') ORDER BY file, n"
-    ).fetchall()
-    for start in range(0, len(rows), batch):
-        group = rows[start : start + batch]
+    cursor = store.con.cursor()
+    cursor.execute(
+        "SELECT key, source, error, stage, text, row, parse, stats "
+        f"FROM read_parquet('{shards}/*.parquet') ORDER BY file, n"
+    )
+    # A batch at a time, so the driver never holds the whole corpus.
+    while group := cursor.fetchmany(batch):
         items, results = [], {}
-        for key, source, error, stage, text, row, stats in group:
+        for key, source, error, stage, text, row, parse, stats in group:
             if stats:
                 s = json.loads(stats)
                 summary.stages.seen.update(s["seen"])
@@ -215,6 +219,8 @@ def _load(
             if text:
                 # Loaded: triage decides on the text; the result (or the stage's error) is written after.
                 data = json.loads(row) if row else None
+                if data is not None:
+                    data["parse"] = parse or None
                 # The hash was computed where the stages ran; triage reuses it.
                 hashed = data["text_hash"] if data else ""
                 items.append(Work(key, source, Article(id=key, raw="", text=text), text_hash=hashed))
@@ -236,3 +242,4 @@ def _load(
         count(failed + todo, duplicates, summary)
         if on_batch is not None:
             on_batch(len(group))
+    cursor.close()

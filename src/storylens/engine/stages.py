@@ -37,6 +37,7 @@ class Work:
     # An earlier stored article this one nearly copies (wire copy, light edits).
     near_duplicate_of: str = ""
     signature: bytes = b""  # its MinHash, kept for later ingests
+    parse: bytes = b""  # its spaCy parse (nlp/docs.py), so compare never parses it again
 
     @property
     def failed(self) -> bool:
@@ -113,6 +114,7 @@ class ResolveStage(Stage):
         assert self._resolver is not None
         todo = [w for w in items if not w.failed and w.article is not None]
         from storylens.align.claims import extract_claims  # here: align is only needed where stages run
+        from storylens.nlp.docs import doc_to_bytes
 
         parsed = self._resolver.parse([w.article for w in todo], self.batch_size)  # type: ignore[misc]
         for w, p in zip(todo, parsed, strict=True):
@@ -120,8 +122,10 @@ class ResolveStage(Stage):
                 w.error, w.stage = p.error or "resolve failed", self.name
                 continue
             w.resolution = p.resolution
-            if self.claims and p.doc is not None:
-                w.claims = extract_claims(p.resolution, p.doc)
+            if p.doc is not None:
+                w.parse = doc_to_bytes(p.doc)
+                if self.claims:
+                    w.claims = extract_claims(p.resolution, p.doc)
         yield from items
 
 

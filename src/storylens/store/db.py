@@ -42,12 +42,14 @@ CREATE TABLE IF NOT EXISTS articles (
     quotes JSON,               -- direct quotes with their speakers
     claims JSON,               -- sentences in the writer's voice, as compare aligns them
     near_duplicate_of TEXT,    -- key of an earlier article this one nearly copies
-    minhash BLOB               -- its MinHash signature (store/near_dups.py)
+    minhash BLOB,              -- its MinHash signature (store/near_dups.py)
+    parse BLOB                 -- its spaCy parse (nlp/docs.py): compare --db never parses again
 );
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS quotes JSON;
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS claims JSON;
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS near_duplicate_of TEXT;
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS minhash BLOB;
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS parse BLOB;
 CREATE TABLE IF NOT EXISTS skipped (key TEXT PRIMARY KEY, source TEXT, reason TEXT, same_as TEXT);
 CREATE TABLE IF NOT EXISTS errors (key TEXT PRIMARY KEY, source TEXT, stage TEXT, reason TEXT);
 CREATE TABLE IF NOT EXISTS stories (article_key TEXT PRIMARY KEY, story INTEGER NOT NULL);
@@ -57,6 +59,7 @@ CREATE TABLE IF NOT EXISTS stories (article_key TEXT PRIMARY KEY, story INTEGER 
 ARTICLE_COLUMNS = (
     "key", "id", "source", "outlet", "title", "url", "published", "text", "cleaning", "language",
     "resolved", "edits", "clusters", "text_hash", "quotes", "claims", "near_duplicate_of", "minhash",
+    "parse",
 )  # fmt: skip
 _INSERT = f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})"
 
@@ -78,6 +81,7 @@ def article_row(item: Work) -> dict[str, Any]:
         "claims": json.dumps([claim_json(c) for c in item.claims], ensure_ascii=False),
         "near_duplicate_of": item.near_duplicate_of or None,
         "minhash": item.signature or None,
+        "parse": item.parse or None,
     }  # fmt: skip
 
 
@@ -234,6 +238,18 @@ class Store:
             {"id": f"s{story}", "articles": n, "outlets": sorted(outlets), "first_date": first, "title": title}
             for story, n, outlets, first, title in rows
         ]
+
+    def parses(self, ids: Iterable[str]) -> dict[str, bytes]:
+        """The stored spaCy parses of these article ids (those that have one)."""
+        ids = list(ids)
+        if not ids:
+            return {}
+        rows = (
+            self.con.cursor()
+            .execute("SELECT id, parse FROM articles WHERE parse IS NOT NULL AND id IN (SELECT unnest(?))", [ids])
+            .fetchall()
+        )
+        return {i: bytes(p) for i, p in rows}
 
     def story_articles(self, story_id: str) -> list[Article]:
         """The cleaned articles of one story (``s12`` or ``12``), oldest first."""

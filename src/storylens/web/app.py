@@ -223,7 +223,9 @@ def create_app(
         if len(articles) < 2:
             raise HTTPException(422, f"story {story_id} has one article; there is nothing to compare it with")
         existing = next((j for j in jobs.all() if j.title == f"story {story_id}" and j.status != "failed"), None)
-        job = existing or jobs.submit(articles, [], title=f"story {story_id}")
+        job = existing or jobs.submit(
+            articles, [], title=f"story {story_id}", parses=store.parses(a.id for a in articles)
+        )
         return RedirectResponse(f"/c/{job.id}", status_code=303)
 
     # ---- API ----

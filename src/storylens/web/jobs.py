@@ -34,6 +34,7 @@ class Job:
     result: dict[str, Any] | None = None
     started: float = field(default_factory=time.time)
     seconds: float = 0.0
+    parses: dict[str, bytes] = field(default_factory=dict, repr=False)  # a store's, by article id
 
     @property
     def resolved(self) -> int:
@@ -64,12 +65,19 @@ class Jobs:
         self._lock = threading.Lock()
         self.keep = keep
 
-    def submit(self, articles: list[Article], problems: list[str], title: str | None = None) -> Job:
+    def submit(
+        self,
+        articles: list[Article],
+        problems: list[str],
+        title: str | None = None,
+        parses: dict[str, bytes] | None = None,
+    ) -> Job:
         job = Job(
             id=uuid.uuid4().hex[:12],
             title=title or next((a.title for a in articles if a.title), None) or "comparison",
             articles=articles,
             problems=problems,
+            parses=parses or {},
         )
         with self._lock:
             self._jobs[job.id] = job
@@ -97,7 +105,8 @@ class Jobs:
             def step(stage: str, article: Article | None) -> None:
                 job.steps.append(f"{stage}: {article.outlet or article.id}" if article else stage)
 
-            job.comparison = self._comparer.compare(job.articles, job.problems, on_step=step)
+            job.comparison = self._comparer.compare(job.articles, job.problems, on_step=step, parses=job.parses)
+            job.parses = {}  # only needed once
             job.result = comparison_json(job.comparison)
             job.status = "done"
         except Exception as err:  # a failed comparison is reported on its page
