@@ -155,3 +155,19 @@ def test_ray_data_worker_killed_mid_run_loses_nothing(corpus: Path, tmp_path: Pa
     assert not runner.is_alive() and out, "ingest did not finish"
     assert out[0].stored == 30 and out[0].errors == 0, out[0]
     assert _table(db, "SELECT count(*), count(resolved) FROM articles") == [(30, 30)]
+
+
+def test_an_unreachable_address_fails_fast_with_a_clear_message() -> None:
+    import socket
+
+    from storylens.engine.ray_engine import check_reachable
+    from storylens.errors import StorylensError
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # free, and nothing listens once closed
+    t = time.perf_counter()
+    with pytest.raises(StorylensError, match=f"cannot reach Ray at ray://127.0.0.1:{port}"):
+        check_reachable(f"ray://127.0.0.1:{port}")
+    assert time.perf_counter() - t < 10
+    check_reachable("auto")  # left to Ray

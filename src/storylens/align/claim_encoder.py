@@ -8,7 +8,6 @@ installed package, so nothing comes from a model hub.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
@@ -39,8 +38,9 @@ def base_model_dir() -> Path:
 def build(trainable_layers: int = TRAINED_LAYERS) -> tuple[Any, Any, Any]:
     """The base encoder, a fresh head and the tokenizer; only the top layers and
     the head require gradients."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    from storylens.align.hub import offline_hub
+
+    offline_hub()
     import torch
     from transformers import AutoTokenizer, BertModel
 

