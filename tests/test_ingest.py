@@ -78,6 +78,9 @@ def test_ingest_stores_each_input_once_and_stories_cover_every_article(tmp_path:
     assert sorted(ids) == sorted(r[0] for r in _table(db, "SELECT id FROM articles"))
     seeds = {r[0] for r in _table(db, "SELECT id FROM articles WHERE source LIKE '%/00_%'")}
     assert [s for s in stories if set(s["articles"]) == seeds], "the four seeds should be one story, alone"
+    again = run("stories", "--db", str(db), "--json")  # nothing new to place: the same stories
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["stories"] == stories
 
 
 def test_sigkill_at_any_point_then_rerun_stores_everything_exactly_once(tmp_path: Path) -> None:

@@ -429,7 +429,10 @@ def stories(
     from storylens.stories.assign import assign_stories
 
     store = _open_store(db)
-    placed = assign_stories(store)
+    waiting = store.unplaced()
+    with _progress("placing", waiting) as progress:
+        task = progress.add_task("stories", total=waiting)
+        placed = assign_stories(store, progress=lambda n: progress.advance(task, n))
     found = store.stories()
     store.close()
     if as_json:

@@ -176,6 +176,12 @@ class Store:
             "WHERE s.article_key IS NULL ORDER BY a.published NULLS LAST, a.key"
         )
 
+    def unplaced(self) -> int:
+        """How many articles have no story yet."""
+        return self.con.execute(
+            "SELECT count(*) FROM articles a LEFT JOIN stories s ON s.article_key = a.key WHERE s.article_key IS NULL"
+        ).fetchone()[0]
+
     def story_of(self) -> dict[str, int]:
         return dict(self.con.execute("SELECT article_key, story FROM stories").fetchall())
 
@@ -189,8 +195,11 @@ class Store:
         )
 
     def save_stories(self, assignments: Iterable[tuple[str, int]]) -> None:
+        rows = list(assignments)
+        if not rows:
+            return
         self.con.execute("BEGIN TRANSACTION")
-        self.con.executemany("INSERT OR REPLACE INTO stories VALUES (?, ?)", list(assignments))
+        self.con.executemany("INSERT OR REPLACE INTO stories VALUES (?, ?)", rows)
         self.con.execute("COMMIT")
 
     def stories(self) -> list[dict]:
