@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,20 +43,22 @@ class NearDuplicates:
     def __init__(self, settings: NearDupSettings = DEFAULT) -> None:
         self.settings = settings
         self.lsh = MinHashLSH(threshold=settings.threshold, num_perm=settings.num_perm)
-        self.signatures: dict[str, MinHash] = {}
+        # LeanMinHash: the signature without its permutation tables, a third of
+        # the memory, which matters once every stored article has one here.
+        self.signatures: dict[str, LeanMinHash] = {}
 
     def restore(self, key: str, packed: bytes) -> None:
-        m = MinHash(
-            num_perm=self.settings.num_perm,
+        m = LeanMinHash(
+            seed=1,  # datasketch's default seed, the one signature() hashes with
             hashvalues=np.frombuffer(packed, dtype=np.uint64),
-            scheme=self.settings.scheme,  # type: ignore[arg-type]
+            scheme=self.settings.scheme,
         )
         self._remember(key, m)
 
     def _remember(self, key: str, m: MinHash) -> None:
         if key not in self.signatures:
             self.lsh.insert(key, m)
-            self.signatures[key] = m
+            self.signatures[key] = m if isinstance(m, LeanMinHash) else LeanMinHash(m)
 
     def find(self, key: str, text: str) -> tuple[str | None, bytes]:
         """(the most similar earlier near-copy or None, this text's packed signature)."""
