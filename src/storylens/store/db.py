@@ -88,7 +88,7 @@ def article_row(item: Work) -> dict[str, Any]:
 # DuckDB's buffer pool grows towards 80 % of RAM as the file grows; a store being
 # written keeps to this instead and spills to disk. 10,000 article-sized rows
 # (`benchmarks/bench_store_memory.py`, resident MiB after 2,500 and 10,000):
-# default 382 -> 494, 256MB 381 -> 435, 64MB 364 -> 356.
+# default 383 -> 454, 256MB 385 -> 436, 64MB 363 -> 358.
 WRITE_MEMORY_LIMIT = "64MB"
 
 

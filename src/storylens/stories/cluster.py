@@ -116,6 +116,7 @@ class StoryClusterer:
         return math.log((1 + self.n_docs) / (1 + self.df[term])) + 1.0
 
     def _vector(self, counts: Counter[str]) -> dict[str, float]:
+        # Weights below 1 would give a negative log-count; no term is that faint.
         vec = {t: (1 + math.log(c)) * self._idf(t) for t, c in counts.items() if c >= 1}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {t: v / norm for t, v in vec.items()}
@@ -206,15 +207,16 @@ class StoryClusterer:
         vectors = [self._vector(item.counts) for item in block]
         stories = self._candidates(vectors, block)
         members = [[self._vector(c) for c in story.recent] for story in stories]
-        sims = _similarities(vectors, members, self.settings.story_link)
+        sims = _similarities(vectors, members)
         k, n = len(stories), len(block)
         days = np.array([item.when.toordinal() if item.when else np.nan for item in block])
         far = np.abs(days[:, None] - days[None, :]) > self.settings.max_days  # False where either is undated
         sims[k:, k:][far] = -np.inf
-        for s, story in enumerate(stories):
-            for a in range(n):
-                if self._gap(story, block[a].when) > self.settings.max_days:
-                    sims[s, k + a] = sims[k + a, s] = -np.inf
+        first = np.array([s.first.toordinal() if s.first else np.nan for s in stories]).reshape(-1, 1)
+        last = np.array([s.last.toordinal() if s.last else np.nan for s in stories]).reshape(-1, 1)
+        gap = np.maximum(first - days[None, :], days[None, :] - last)  # NaN where either is undated
+        sims[:k, k:][gap > self.settings.max_days] = -np.inf
+        sims[k:, :k] = sims[:k, k:].T
         groups = complete_linkage(sims, self.settings.threshold)
         result = [0] * n
         for group in groups:
@@ -248,12 +250,10 @@ class StoryClusterer:
             self._index.setdefault(t, set()).add(story.id)
 
 
-def _similarities(
-    vectors: list[dict[str, float]], members: list[list[dict[str, float]]], story_link: str = "mean"
-) -> np.ndarray:
+def _similarities(vectors: list[dict[str, float]], members: list[list[dict[str, float]]]) -> np.ndarray:
     """Cosines between units: the candidate stories first (each against an article:
-    the mean, or the least, of its recent members' cosines; two stories never
-    join), then the articles."""
+    the mean of its recent members' cosines, so a grown story stays open to its
+    event's later articles; two stories never join), then the articles."""
     from scipy.sparse import csr_matrix
 
     vocab: dict[str, int] = {}
@@ -272,9 +272,7 @@ def _similarities(
     pos = n
     for s, ms in enumerate(members):
         if ms:
-            cosines = (matrix[pos : pos + len(ms)] @ art.T).toarray()
-            link = cosines.min(axis=0) if story_link == "min" else cosines.mean(axis=0)
-            out[s, k:] = out[k:, s] = link
+            out[s, k:] = out[k:, s] = (matrix[pos : pos + len(ms)] @ art.T).toarray().mean(axis=0)
         pos += len(ms)
     np.fill_diagonal(out, -np.inf)
     return out

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class StorySettings:
-    # Complete linkage: every pair of articles in a story (and every new article
-    # against a story's recent members) has at least this TF-IDF cosine.
+    # Complete linkage: every pair of new articles in a story has at least this
+    # TF-IDF cosine, and so does a new article's mean cosine with the recent
+    # members of a stored story it joins.
     threshold: float = 0.1
     # Names, numbers and the headline and lead tell two events of one kind apart.
     name_weight: float = 3.0
@@ -35,9 +36,6 @@ class StorySettings:
     # A new article is checked against a story's most recent members, at most this many,
     # among the few stories whose centroids are nearest.
     story_members: int = 25
-    # How an article is compared with an existing story's members: "mean" (average
-    # linkage: a grown story stays open to its event's later articles) or "min".
-    story_link: str = "mean"
     story_candidates: int = 5
 
 
