@@ -85,7 +85,8 @@ class SieveBackend:
         description_observer: Observer | None = None,
         quotes: QuoteIndex | None = None,
     ) -> Context:
-        quotes = quotes or QuoteIndex(find_quotes(doc.text))
+        text = doc.text  # spaCy joins every token to build it: once per article
+        quotes = quotes or QuoteIndex(find_quotes(text))
         ms = self.finder.find(doc, quotes)
         # A speaker is named by the first mention outside quotes with that head token.
         by_head: dict[int, int] = {}
@@ -95,6 +96,7 @@ class SieveBackend:
         attribution = attribute_speakers(doc, quotes, by_head.keys(), self.quote_settings)
         ctx = Context(
             doc=doc,
+            text=text,
             ms=ms,
             quotes=quotes,
             speakers=[None if t is None else by_head[t] for t in attribution.speakers],
@@ -109,7 +111,7 @@ class SieveBackend:
         ctx = self.context(doc)
         clusters, token_spans, singletons = self._clusters(ctx, article_id)
         speakers = [None if i is None else (ctx.ms[i].start, ctx.ms[i].end) for i in ctx.speakers]
-        quotes = build_quotes(doc.text, ctx.quotes, speakers, clusters, article_id, self.quote_settings)
+        quotes = build_quotes(ctx.text, ctx.quotes, speakers, clusters, article_id, self.quote_settings)
         return Analysis(clusters, quotes, ctx.quotes, token_spans, singletons)
 
     @staticmethod

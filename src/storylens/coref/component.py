@@ -49,13 +49,14 @@ class CorefComponent:
     def __call__(self, doc: Doc) -> Doc:
         analysis = self.backend.analyse(doc, "")
         tags = {t.idx: t.tag_ for t in doc if t.tag_ in PRONOUN_TAGS}
-        edits = render_edits(doc.text, analysis.clusters, analysis.quote_index, tags)
+        text = doc.text
+        edits = render_edits(text, analysis.clusters, analysis.quote_index, tags)
         doc._.coref_clusters = analysis.clusters
         doc._.coref_quotes = analysis.quotes
         doc._.coref_singletons = analysis.singletons
         doc._.quote_index = analysis.quote_index
         doc._.resolved_edits = edits
-        doc._.resolved_text = apply_edits(doc.text, edits)
+        doc._.resolved_text = apply_edits(text, edits)
         for key in [k for k in doc.spans if k.startswith(SPAN_KEY_PREFIX)]:
             del doc.spans[key]
         for c, spans in zip(analysis.clusters, analysis.token_spans, strict=True):

@@ -5,7 +5,7 @@ learned rankers share (a candidate's features, a scorer, an observer)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
@@ -29,6 +29,17 @@ class Context:
     exchanges: list[list[tuple[int, int]]]
     cl: Clusters
     settings: CorefSettings = DEFAULT
+    text: str = ""  # ``doc.text``, which spaCy rebuilds from the tokens on every access
+    _sent_starts: list[int] = field(default_factory=list)
+
+    def sentence_start(self, token: int) -> int:
+        """The first token of ``token``'s sentence (``Token.sent`` walks the doc on every call)."""
+        if not self._sent_starts:
+            starts = [0] * len(self.doc)
+            for sent in self.doc.sents:
+                starts[sent.start : sent.end] = [sent.start] * (sent.end - sent.start)
+            self._sent_starts = starts
+        return self._sent_starts[token]
 
     def addressee(self, quote: int) -> int | None:
         """The cluster the quote's speaker is talking to, if an exchange names one."""

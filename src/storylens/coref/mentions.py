@@ -222,8 +222,10 @@ class MentionFinder:
                 name_start=name_start,
             )
 
+        # spaCy's noun-chunk iterator is Python over the whole parse: run it once.
+        noun_chunks = list(doc.noun_chunks)
         possessors = [doc[t.left_edge.i : t.i + 1] for t in doc if t.dep_ == "poss" and t.pos_ == "PROPN"]
-        for chunk in [*doc.noun_chunks, *possessors]:
+        for chunk in [*noun_chunks, *possessors]:
             # Proper-noun phrases the NER missed (`Mayor Elena Ruiz`, `McNeill's memoir`).
             root = chunk.root
             if root.pos_ != "PROPN" or root.ent_type_ or (chunk.start, chunk.end) in seen:
@@ -268,7 +270,7 @@ class MentionFinder:
                 animate=info.gender in ("m", "f") or info.person in (1, 2) or None,
             )
 
-        for span in self._nominal_spans(doc):
+        for span in self._nominal_spans(doc, noun_chunks):
             start, end = _trim(doc, span.start, span.end)
             if start >= end or (start, end) in ent_spans:
                 continue
@@ -311,8 +313,8 @@ class MentionFinder:
         return out
 
     @staticmethod
-    def _nominal_spans(doc: Doc) -> list[Span]:
-        spans = list(doc.noun_chunks)
+    def _nominal_spans(doc: Doc, noun_chunks: list[Span]) -> list[Span]:
+        spans = list(noun_chunks)
         for tok in doc:
             if tok.dep_ == "poss" and tok.pos_ == "NOUN":
                 spans.append(doc[tok.left_edge.i : tok.i + 1])

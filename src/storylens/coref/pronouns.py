@@ -11,6 +11,7 @@ back to hand-set weights when no trained model ships.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from spacy.tokens import Token
 
@@ -206,6 +207,9 @@ def candidates_for(ctx: Context, p: M, speaker_idx: set[int], salience: dict[int
     controller = _controller(pverb)
     out: list[Candidate] = []
     persons_between: dict[int, int] = {}
+    # Clusters do not change while one pronoun's candidates are gathered, and
+    # most clusters have several mentions in the window: their facts once each.
+    facts: dict[int, _ClusterFacts] = {}
     for m in reversed(ctx.ms[: p.idx]):
         if m.sent < p.sent - ctx.settings.pronoun_window_sentences:
             break
@@ -214,11 +218,14 @@ def candidates_for(ctx: Context, p: M, speaker_idx: set[int], salience: dict[int
         root = ctx.cl.find(m.idx)
         if root in excluded:
             continue
-        if m.pron is not None and (len(ctx.cl.mentions_of(m.idx)) == 1 or m.pron.person != 3):
+        if m.pron is not None and (len(ctx.cl.members[root]) == 1 or m.pron.person != 3):
             continue  # an unresolved pronoun carries no information
-        if not _eligible(ctx, root, m, info.gender):
+        fact = facts.get(root)
+        if fact is None:
+            fact = facts[root] = _ClusterFacts.of(ctx, root, salience)
+        if not fact.eligible(m, info.gender):
             continue
-        genders = ctx.cl.genders(root)
+        genders = fact.genders
         mtok = doc[m.head]
         same_clause_subj = mtok.dep_ in SUBJECT_DEPS and mtok.head.i == pverb.i
         if info.reflexive and not same_clause_subj:
@@ -249,24 +256,24 @@ def candidates_for(ctx: Context, p: M, speaker_idx: set[int], salience: dict[int
             "cand_in_other_quote": float(m.quote != -1 and m.quote != p.quote),
             "pron_in_quote": float(p.quote != -1),
             "speaker_continuity": float(root in speaking_roots),
-            "log_cluster_size": math.log(len(ctx.cl.mentions_of(root))),
-            "cluster_names": float(sum(1 for x in ctx.cl.mentions_of(root) if x.kind == "name") > 0),
-            "entity_rank_0": float(any(salience.get(x.idx) == 0 for x in ctx.cl.mentions_of(root))),
-            "first_mention_early": float(min(x.sent for x in ctx.cl.mentions_of(root)) == 0),
+            "log_cluster_size": fact.log_size,
+            "cluster_names": float(fact.names),
+            "entity_rank_0": float(fact.rank_0),
+            "first_mention_early": float(fact.early),
             "cand_name": float(m.kind == "name"),
             "cand_nominal": float(m.kind == "nominal"),
             "cand_pronoun": float(m.kind == "pronoun"),
             "gender_known": float(bool(genders)),
             "pron_possessive": float(info.possessive),
-            "cand_first_in_sentence": float(m.start_tok == doc[m.head].sent.start),
+            "cand_first_in_sentence": float(m.start_tok == ctx.sentence_start(m.head)),
             "intervening_persons": float(persons_between[root]),
         }
         if pred_role is not None:
             roles = ctx.cl.roles(root)
             values["pred_role_match"] = float(pred_role in roles)
             values["pred_role_clash"] = float(bool(roles) and pred_role not in roles)
-        values["cand_unlabelled"] = float(not ctx.cl.is_person(root) and not ctx.cl.is_nonperson(root))
-        values["cand_tagged_nonperson"] = float(ctx.cl.is_nonperson(root))
+        values["cand_unlabelled"] = float(not fact.person and not fact.nonperson)
+        values["cand_tagged_nonperson"] = float(fact.nonperson)
         for name, v in values.items():
             if name in _INDEX:
                 f[_INDEX[name]] = v
@@ -289,6 +296,43 @@ def candidates_for(ctx: Context, p: M, speaker_idx: set[int], salience: dict[int
                 f[_INDEX[name]] = v
             out.append(Candidate(root, cataphor, f))
     return out
+
+
+@dataclass(slots=True)
+class _ClusterFacts:
+    """What ranking a pronoun's candidates asks of one cluster."""
+
+    genders: set[str]
+    person: bool
+    nonperson: bool
+    never_person: bool  # no name, or a name of a kind that is never a person
+    log_size: float
+    names: bool
+    rank_0: bool
+    early: bool
+
+    @staticmethod
+    def of(ctx: Context, root: int, salience: dict[int, int]) -> _ClusterFacts:
+        ms = ctx.cl.mentions_of(root)
+        names = [x for x in ms if x.kind == "name"]
+        return _ClusterFacts(
+            genders=ctx.cl.genders(root),
+            person=ctx.cl.is_person(root),
+            nonperson=ctx.cl.is_nonperson(root),
+            never_person=not names or any(x.label in NEVER_PEOPLE for x in names),
+            log_size=math.log(len(ms)),
+            names=bool(names),
+            rank_0=any(salience.get(x.idx) == 0 for x in ms),
+            early=min(x.sent for x in ms) == 0,
+        )
+
+    def eligible(self, m: M, gender: str) -> bool:
+        """As ``_eligible``, from the facts."""
+        if m.number != "sg":
+            return False
+        if not self.person and self.never_person:
+            return False
+        return not self.genders or self.genders == {gender}
 
 
 def _eligible(ctx: Context, root: int, m: M, gender: str) -> bool:

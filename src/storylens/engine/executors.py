@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
 from storylens.engine.stages import Stage, StageStats, Work
@@ -21,6 +21,17 @@ class Executor(Protocol):
     def run(self, items: Sequence[Work]) -> tuple[list[Work], StageStats]:
         """Every item through every stage, in input order, with each stage's counts and time."""
         ...
+
+    def stream(self, batches: Iterable[Sequence[Work]]) -> Iterator[tuple[list[Work], StageStats]]:
+        """``run`` of each batch, in order; an executor may start the next batch
+        before handing this one back, so the caller's work overlaps its own."""
+        ...
+
+
+def one_by_one(executor: Executor, batches: Iterable[Sequence[Work]]) -> Iterator[tuple[list[Work], StageStats]]:
+    """``stream`` for an executor that runs one batch at a time."""
+    for batch in batches:
+        yield executor.run(batch)
 
 
 def make_executor(engine: str, stages: Sequence[Stage], workers: int = 1, address: str | None = None) -> Executor:

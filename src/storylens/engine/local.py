@@ -1,6 +1,11 @@
 """The local executor: stages run in this process, or in worker processes that
 each set the stages up once (models loaded once per worker) and live as long
 as the executor. Workers die with their parent, even on ``kill -9``.
+
+``stream`` keeps the workers one batch ahead of the caller: while they work on
+the next batch, the caller stores this one and reads the one after. Even with
+one worker, a stream of more than one batch runs in a worker process so that
+the caller's reading, near-duplicate checks and writes run beside the parse.
 """
 
 from __future__ import annotations
@@ -9,9 +14,11 @@ import ctypes
 import math
 import signal
 import sys
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 
 from threadpoolctl import threadpool_limits
 
@@ -23,6 +30,8 @@ from storylens.model import Article, Resolution
 # this machine) and an article about 0.2 s: below this many articles a worker
 # costs more than it saves.
 MIN_ARTICLES_PER_WORKER = 24
+# Batches handed to the workers beyond the one the caller waits for.
+AHEAD = 1
 
 
 def _die_with_parent() -> None:
@@ -73,10 +82,15 @@ class LocalExecutor:
 
     def __enter__(self) -> LocalExecutor:
         if self.workers > 1:
+            self._start_pool()
+        return self
+
+    def _start_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers, initializer=_init_worker, initargs=(self.stages,)
             )
-        return self
+        return self._pool
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
@@ -95,6 +109,36 @@ class LocalExecutor:
             out += done
             stats.add(s)
         return out, stats
+
+    def stream(self, batches: Iterable[Sequence[Work]]) -> Iterator[tuple[list[Work], StageStats]]:
+        """``run`` of each batch in order, the workers kept ``AHEAD`` batches ahead."""
+        it = iter(batches)
+        first = next(it, None)
+        if first is None:
+            return
+        second = next(it, None)
+        if second is None and self._pool is None:
+            yield self.run(first)  # one batch: not worth a worker process
+            return
+        pool = self._start_pool()
+        pending: deque[list[Future]] = deque()
+        rest = it if second is None else chain([second], it)
+        for batch in chain([first], rest):
+            pending.append([pool.submit(_run_chunk, c) for c in chunks(batch, self.workers, self.chunk)])
+            if len(pending) > AHEAD:
+                yield _gathered(pending.popleft())
+        while pending:
+            yield _gathered(pending.popleft())
+
+
+def _gathered(futures: list[Future]) -> tuple[list[Work], StageStats]:
+    out: list[Work] = []
+    stats = StageStats()
+    for f in futures:
+        done, s = f.result()
+        out += done
+        stats.add(s)
+    return out, stats
 
 
 @dataclass(slots=True)

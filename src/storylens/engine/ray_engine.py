@@ -13,9 +13,10 @@ and stopped with the executor.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from storylens.engine.executors import one_by_one
 from storylens.engine.local import chunks
 from storylens.engine.stages import Stage, StageStats, Work, run_stages
 from storylens.errors import StorylensError
@@ -127,6 +128,9 @@ class RayExecutor:
         import ray
 
         return ray.get([a.pid.remote() for a in self._actors])
+
+    def stream(self, batches: Iterable[Sequence[Work]]) -> Iterator[tuple[list[Work], StageStats]]:
+        return one_by_one(self, batches)
 
     def run(self, items: Sequence[Work]) -> tuple[list[Work], StageStats]:
         import ray

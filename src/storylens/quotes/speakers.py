@@ -120,6 +120,7 @@ def attribute_speakers(
 ) -> Attribution:
     """``heads``: head tokens of the mentions outside quotes that could be speakers."""
     tok_at = {t.idx: t.i for t in doc}
+    text = doc.text  # spaCy joins every token to build it: once, not per quote
     speakers: list[int | None] = []
     exchanges: list[list[tuple[int, int]]] = []
     for qi, region in enumerate(quotes.regions):
@@ -142,7 +143,7 @@ def attribute_speakers(
             found = _subject_mention(doc, before, quotes, heads, nearest_last=True)
         if found is None and speakers and qi > 0:
             prev = quotes.regions[qi - 1]
-            between = doc.text[prev.end : region.start]
+            between = text[prev.end : region.start]
             if between.count("\n\n") <= settings.carry_max_paragraph_breaks and len(between) < settings.carry_max_chars:
                 speakers.append(speakers[-1])  # the speaker carries on
                 continue

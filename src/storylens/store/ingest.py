@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -223,19 +224,23 @@ def _ingest_all(
     batch: int,
     on_batch: Callable[[int], None] | None,
 ) -> None:
-    for group in _batches(read_inputs(sources), batch):
-        _ingest_batch(group, executor, store, seen, summary)
+    # Batches are triaged in input order as the executor asks for them (it may
+    # run one ahead), and each is stored in one transaction when it comes back.
+    waiting: deque[tuple[int, list[Work], list[tuple[str, str, str]]]] = deque()
+
+    def todo() -> Iterator[list[Work]]:
+        for group in _batches(read_inputs(sources), batch):
+            new, failed, duplicates = triage(group, seen, summary)
+            waiting.append((len(group), failed, duplicates))
+            yield new
+
+    for processed, stats in executor.stream(todo()):
+        size, failed, duplicates = waiting.popleft()
+        summary.stages.add(stats)
+        store.write(failed + processed, duplicates)
+        count(failed + processed, duplicates, summary)
         if on_batch is not None:
-            on_batch(len(group))
-
-
-def _ingest_batch(group: list[Work], executor: Executor, store: Store, seen: Seen, summary: Summary) -> None:
-    """Store one batch in one transaction: results, duplicates and problems."""
-    todo, failed, duplicates = triage(group, seen, summary)
-    processed, stats = executor.run(todo)
-    summary.stages.add(stats)
-    store.write(failed + processed, duplicates)
-    count(failed + processed, duplicates, summary)
+            on_batch(size)
 
 
 def count(stored: list[Work], duplicates: list[tuple[str, str, str]], summary: Summary) -> None:
