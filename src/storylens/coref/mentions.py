@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -57,10 +58,10 @@ class M:
         return self.label == "PERSON" or bool(self.animate)
 
 
-def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct):
+def _trim(toks: Sequence[Token], start: int, end: int) -> tuple[int, int]:
+    while end > start and (toks[end - 1].text in _POSSESSIVE or toks[end - 1].is_punct):
         end -= 1
-    while start < end and (doc[start].is_punct or doc[start].is_space):
+    while start < end and (toks[start].is_punct or toks[start].is_space):
         start += 1
     return start, end
 
@@ -73,11 +74,11 @@ def _breaks_phrase(text: str) -> bool:
 _OUTSIDE_NP = frozenset({"conj", "cc", "preconj", "punct"})
 
 
-def _extent(doc: Doc, head: int, start: int, end: int) -> tuple[int, int]:
+def _extent(toks: Sequence[Token], head: int, start: int, end: int) -> tuple[int, int]:
     """The maximal noun phrase headed by ``head``: modifiers, possessive marker,
     prepositional phrases, relative clauses and appositions, but not coordinated
     phrases (`Trump and Putin` holds two mentions)."""
-    tok = doc[head]
+    tok = toks[head]
     left, right = min(start, head), max(end, head + 1)
     for child in tok.children:
         if child.dep_ in _OUTSIDE_NP or child.tag_ == "PRP":
@@ -87,17 +88,17 @@ def _extent(doc: Doc, head: int, start: int, end: int) -> tuple[int, int]:
     # A phrase never runs over a line break or a colon (`Image: David Titley`, a
     # heading parsed into the next sentence).
     for i in range(head - 1, left - 1, -1):
-        if _breaks_phrase(doc[i].text):
+        if _breaks_phrase(toks[i].text):
             left = i + 1
             break
     for i in range(head + 1, right):
-        if _breaks_phrase(doc[i].text):
+        if _breaks_phrase(toks[i].text):
             right = i
             break
     # An internal comma may belong to an apposition; edges never keep punctuation.
-    while right > left + 1 and (doc[right - 1].is_punct and doc[right - 1].text not in (")", "]", '"', "”")):
+    while right > left + 1 and (toks[right - 1].is_punct and toks[right - 1].text not in (")", "]", '"', "”")):
         right -= 1
-    while left < right - 1 and doc[left].is_punct and doc[left].text not in ("(", "[", '"', "“"):
+    while left < right - 1 and toks[left].is_punct and toks[left].text not in ("(", "[", '"', "“"):
         left += 1
     return left, right
 
@@ -106,10 +107,10 @@ def _person_tokens(doc: Doc) -> set[int]:
     return {t.i for e in doc.ents if e.label_ == "PERSON" for t in e}
 
 
-def _extend_titles(doc: Doc, start: int, end: int, persons: set[int]) -> int:
+def _extend_titles(toks: Sequence[Token], start: int, end: int, persons: set[int]) -> int:
     """Grow a person name leftwards over its title words (`Russian Ambassador`)."""
     while start > 0:
-        tok = doc[start - 1]
+        tok = toks[start - 1]
         if tok.i in persons or tok.text in _POSSESSIVE or tok.is_punct or tok.pos_ not in ("PROPN", "NOUN", "ADJ"):
             break
         if tok.dep_ not in _TITLE_DEPS or not (start <= tok.head.i < end):
@@ -156,6 +157,9 @@ class MentionFinder:
         self.genders = genders
 
     def find(self, doc: Doc, quotes: QuoteIndex) -> list[M]:
+        # Token objects once: ``doc[i]`` builds a new one on every call.
+        toks = list(doc)
+        text = doc.text
         sent_of = [0] * len(doc)
         for si, sent in enumerate(doc.sents):
             for t in sent:
@@ -169,19 +173,20 @@ class MentionFinder:
             if start >= end or (start, end) in seen:
                 return None
             seen.add((start, end))
-            span = doc[start:end]
+            first, last = toks[start], toks[end - 1]
+            start_char, end_char = first.idx, last.idx + len(last)
             m = M(
                 idx=len(out),
                 start_tok=start,
                 end_tok=end,
                 head=head,
-                start=span.start_char,
-                end=span.end_char,
-                text=span.text,
+                start=start_char,
+                end=end_char,
+                text=text[start_char:end_char],
                 kind=kind,
                 sent=sent_of[head],
-                quote=quotes.region_of(span.start_char),
-                nested_quote=quotes.in_nested(span.start_char),
+                quote=quotes.region_of(start_char),
+                nested_quote=quotes.in_nested(start_char),
                 **kw,  # type: ignore[arg-type]
             )
             out.append(m)
@@ -190,17 +195,17 @@ class MentionFinder:
         for ent in doc.ents:
             if ent.label_ not in NAME_LABELS:
                 continue
-            start, end = _trim(doc, ent.start, ent.end)
+            start, end = _trim(toks, ent.start, ent.end)
             if start >= end:
                 continue
-            if ent.label_ == "NORP" and doc[end - 1].tag_ not in ("NNPS", "NNS"):
+            if ent.label_ == "NORP" and toks[end - 1].tag_ not in ("NNPS", "NNS"):
                 continue  # "Russian" as an adjective is not a mention
             ent_spans.add((start, end))
             head = doc[start:end].root.i
             ent_start = start
             if ent.label_ == "PERSON":
-                start = _extend_titles(doc, start, end, persons)
-            key, role, mods, name_start = _name_key(list(doc[start:ent_start]), list(doc[ent_start:end]))
+                start = _extend_titles(toks, start, end, persons)
+            key, role, mods, name_start = _name_key(toks[start:ent_start], toks[ent_start:end])
             label = ent.label_
             gender = self.genders.for_name(key, role) if label in ("PERSON", *MISLABELLED_PEOPLE) else "u"
             if label in MISLABELLED_PEOPLE and gender != "u" and len(key) >= 2:
@@ -224,16 +229,16 @@ class MentionFinder:
 
         # spaCy's noun-chunk iterator is Python over the whole parse: run it once.
         noun_chunks = list(doc.noun_chunks)
-        possessors = [doc[t.left_edge.i : t.i + 1] for t in doc if t.dep_ == "poss" and t.pos_ == "PROPN"]
+        possessors = [doc[t.left_edge.i : t.i + 1] for t in toks if t.dep_ == "poss" and t.pos_ == "PROPN"]
         for chunk in [*noun_chunks, *possessors]:
             # Proper-noun phrases the NER missed (`Mayor Elena Ruiz`, `McNeill's memoir`).
             root = chunk.root
             if root.pos_ != "PROPN" or root.ent_type_ or (chunk.start, chunk.end) in seen:
                 continue
-            start, end = _trim(doc, chunk.start, chunk.end)
-            while start < end and doc[start].pos_ not in ("PROPN",) and doc[start].lower_ not in TITLES:
+            start, end = _trim(toks, chunk.start, chunk.end)
+            while start < end and toks[start].pos_ not in ("PROPN",) and toks[start].lower_ not in TITLES:
                 start += 1
-            tokens = list(doc[start:end])
+            tokens = toks[start:end]
             if not tokens or any(t.ent_type_ for t in tokens):
                 continue
             key, role, mods, name_start = _name_key([], tokens)
@@ -253,7 +258,7 @@ class MentionFinder:
                 name_start=name_start,
             )
 
-        for tok in doc:
+        for tok in toks:
             if tok.tag_ not in ("PRP", "PRP$") or tok.lower_ not in PRONOUNS:
                 continue
             info = PRONOUNS[tok.lower_]
@@ -271,7 +276,7 @@ class MentionFinder:
             )
 
         for span in self._nominal_spans(doc, noun_chunks):
-            start, end = _trim(doc, span.start, span.end)
+            start, end = _trim(toks, span.start, span.end)
             if start >= end or (start, end) in ent_spans:
                 continue
             root = doc[start:end].root
@@ -284,11 +289,11 @@ class MentionFinder:
                 )
                 - NEUTRAL_MODIFIERS
             )
-            first = doc[start].lower_
+            first = toks[start].lower_
             definite = first in DETERMINERS_DEFINITE or any(c.dep_ == "poss" for c in root.children)
             # A person's name inside (`Putin's spokesman`) makes this more than a description;
             # an organisation or place modifier (`the Kremlin spokesman`) does not.
-            inside = any(t.ent_type_ == "PERSON" or t.dep_ == "poss" for t in doc[start:end] if t.i != root.i)
+            inside = any(t.ent_type_ == "PERSON" or t.dep_ == "poss" for t in toks[start:end] if t.i != root.i)
             add(
                 start,
                 end,
@@ -305,8 +310,8 @@ class MentionFinder:
             )
         _promote_surnames(doc, out)
         for m in out:
-            left, right = _extent(doc, m.head, m.start_tok, m.end_tok) if m.pron is None else (m.start_tok, m.end_tok)
-            m.ext_start, m.ext_end = doc[left].idx, doc[right - 1].idx + len(doc[right - 1])
+            left, right = _extent(toks, m.head, m.start_tok, m.end_tok) if m.pron is None else (m.start_tok, m.end_tok)
+            m.ext_start, m.ext_end = toks[left].idx, toks[right - 1].idx + len(toks[right - 1])
         out.sort(key=lambda m: (m.start, -m.end))
         for i, m in enumerate(out):
             m.idx = i

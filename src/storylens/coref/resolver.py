@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import deque
+import time
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
@@ -72,22 +73,37 @@ class Resolver:
         return self.resolve_doc(article, self.nlp(article.text))
 
     def parse(
-        self, articles: Iterable[Article], batch_size: int = 16, parses: Mapping[str, bytes] | None = None
+        self,
+        articles: Iterable[Article],
+        batch_size: int = 16,
+        parses: Mapping[str, bytes] | None = None,
+        seconds: Counter[str] | None = None,
     ) -> Iterator[Parsed]:
         """Parse and resolve each article in ``nlp.pipe`` batches; a failure becomes
         a ``Parsed`` with an error, and the rest go on. Articles stream through:
         only one batch is held at a time. ``parses``: stored parses by article id
-        (``nlp/docs.py``); with them, only the articles without one are parsed."""
+        (``nlp/docs.py``); with them, only the articles without one are parsed.
+        ``seconds``: adds the time spent parsing ("parse") and resolving ("coreference")."""
         if parses:
-            docs = ((a, self._stored(a, parses.get(a.id))) for a in articles)
+            docs: Iterator[tuple[Article, Doc]] = ((a, self._stored(a, parses.get(a.id))) for a in articles)
         else:
             docs = self._piped(articles, batch_size)
-        for article, doc in docs:
+        timer = seconds if seconds is not None else Counter()
+        while True:
+            t = time.perf_counter()
+            pair = next(docs, None)
+            timer["parse"] += time.perf_counter() - t
+            if pair is None:
+                return
+            article, doc = pair
+            t = time.perf_counter()
             try:
-                yield Parsed(article, doc, self.resolve_doc(article, doc))
+                parsed = Parsed(article, doc, self.resolve_doc(article, doc))
             except Exception as err:  # one bad article never sinks the batch
                 where = article.source_path or article.id
-                yield Parsed(article, doc, error=f"{where}: resolve failed: {type(err).__name__}: {err}")
+                parsed = Parsed(article, doc, error=f"{where}: resolve failed: {type(err).__name__}: {err}")
+            timer["coreference"] += time.perf_counter() - t
+            yield parsed
 
     def _stored(self, article: Article, data: bytes | None) -> Doc:
         """The stored parse when it is readable and of this very text, else a new parse."""

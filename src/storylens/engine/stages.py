@@ -63,15 +63,21 @@ class StageStats:
         out = []
         for name in self.seen:
             line = f"{name}: {self.seen[name]} articles, {self.failed[name]} failed, {self.seconds[name]:.1f} s"
+            parts = [f"{k.split('/', 1)[1]} {v:.1f} s" for k, v in self.seconds.items() if k.startswith(name + "/")]
+            if parts:
+                line += f" [{', '.join(parts)}]"
             why = [f"{n} {reason}" for (stage, reason), n in self.reasons.most_common() if stage == name]
             out.append(line + (f" ({'; '.join(why[:3])})" if why else ""))
         return out
 
 
 class Stage:
-    """Subclasses set ``name``, load what they need in ``setup`` and implement ``run``."""
+    """Subclasses set ``name``, load what they need in ``setup`` and implement ``run``.
+    A stage may add the seconds of its own parts to ``seconds`` (by part name);
+    ``run_stages`` reports them as "stage/part"."""
 
     name = "stage"
+    seconds: Counter[str]
 
     def setup(self) -> None:
         """Called once where the stage runs, before its first item."""
@@ -116,16 +122,23 @@ class ResolveStage(Stage):
         from storylens.align.claims import extract_claims  # here: align is only needed where stages run
         from storylens.nlp.docs import doc_to_bytes
 
-        parsed = self._resolver.parse([w.article for w in todo], self.batch_size)  # type: ignore[misc]
+        seconds = getattr(self, "seconds", None)
+        if seconds is None:
+            seconds = self.seconds = Counter()
+        parsed = self._resolver.parse([w.article for w in todo], self.batch_size, seconds=seconds)  # type: ignore[misc]
         for w, p in zip(todo, parsed, strict=True):
             if p.resolution is None:
                 w.error, w.stage = p.error or "resolve failed", self.name
                 continue
             w.resolution = p.resolution
             if p.doc is not None:
+                t = time.perf_counter()
                 w.parse = doc_to_bytes(p.doc)
+                seconds["parse to bytes"] += time.perf_counter() - t
                 if self.claims:
+                    t = time.perf_counter()
                     w.claims = extract_claims(p.resolution, p.doc)
+                    seconds["claims"] += time.perf_counter() - t
         yield from items
 
 
@@ -143,8 +156,11 @@ def run_stages(stages: Sequence[Stage], items: Iterable[Work]) -> tuple[list[Wor
         t = time.perf_counter()
         before = {id(w) for w in batch if w.failed}
         stats.seen[stage.name] += len(batch) - len(before)  # the items it works on
+        stage.seconds = Counter()
         batch = list(stage.run(batch))
         stats.seconds[stage.name] += time.perf_counter() - t
+        for part, s in stage.seconds.items():
+            stats.seconds[f"{stage.name}/{part}"] += s
         for w in batch:
             if w.failed and id(w) not in before:
                 stats.failed[stage.name] += 1
