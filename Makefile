@@ -31,6 +31,7 @@ test: install lint
 bench: install
 	$(BIN)/python benchmarks/bench_resolve.py
 	$(BIN)/python benchmarks/bench_compare.py
+	$(BIN)/python benchmarks/bench_encoder.py
 	$(BIN)/python benchmarks/bench_quotes.py
 	$(BIN)/python benchmarks/claim_precision.py
 	$(BIN)/python benchmarks/claim_pairs.py --pairs ../shared/benchmarks/mrpc/dev.tsv

@@ -116,15 +116,17 @@ class ResolveStage(Stage):
             self._resolver = Resolver(backend=backend_named(self.backend))
 
     def run(self, items: Sequence[Work]) -> Iterator[Work]:
-        self.setup()
+        seconds = getattr(self, "seconds", None)
+        if seconds is None:
+            seconds = self.seconds = Counter()
+        t = time.perf_counter()
+        self.setup()  # the models load on a worker's first batch
+        seconds["setup"] += time.perf_counter() - t
         assert self._resolver is not None
         todo = [w for w in items if not w.failed and w.article is not None]
         from storylens.align.claims import extract_claims  # here: align is only needed where stages run
         from storylens.nlp.docs import doc_to_bytes
 
-        seconds = getattr(self, "seconds", None)
-        if seconds is None:
-            seconds = self.seconds = Counter()
         parsed = self._resolver.parse([w.article for w in todo], self.batch_size, seconds=seconds)  # type: ignore[misc]
         for w, p in zip(todo, parsed, strict=True):
             if p.resolution is None:
