@@ -1,0 +1,126 @@
+"""Memory of ingest's driver alone: reading, triage, near-duplicates and writes, no NLP.
+
+The stages are replaced by canned results (the resolutions, parses and claims
+of 40 real ECB+ articles, resolved once and handed out in turn), so what grows
+is what the driver keeps: the near-duplicate index, the keys and hashes it has
+seen, DuckDB. Input: ``--articles`` ECB+ texts, each with a "Copy N." first
+line so none is an exact duplicate. Printed: resident MiB every 2,000
+articles, the highest resident MiB (sampled every 10 ms) and when it came,
+and the near-duplicate index's own size per article.
+
+    .venv/bin/python benchmarks/bench_driver_memory.py [--articles 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+ECB = ROOT.parent / "shared" / "benchmarks" / "ecbplus" / "articles.jsonl"
+
+
+def rss_mib() -> float:
+    for line in Path(f"/proc/{os.getpid()}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Canned:
+    """An executor whose stages are replaced by results resolved once."""
+
+    name = "canned"
+
+    def __init__(self, done: list) -> None:
+        self.done = done
+
+    def __enter__(self) -> Canned:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def run(self, items: Sequence) -> tuple[list, object]:
+        from storylens.engine.stages import StageStats
+
+        for i, w in enumerate(items):
+            t = self.done[i % len(self.done)]
+            w.resolution, w.parse, w.claims = copy.copy(t.resolution), t.parse, t.claims
+        return list(items), StageStats()
+
+    def stream(self, batches: Iterable[Sequence]) -> Iterator:
+        from storylens.engine.executors import one_by_one
+
+        return one_by_one(self, batches)  # type: ignore[arg-type]
+
+
+def index_kib_per_article(n: int) -> float:
+    """The near-duplicate index's resident growth per article, random signatures."""
+    from storylens.store.near_dups import DEFAULT, NearDuplicates
+
+    rng = np.random.default_rng(0)
+    index = NearDuplicates()
+    before = rss_mib()
+    for i in range(n):
+        index.restore(f"article-{i:07d}", rng.integers(0, 2**32, DEFAULT.num_perm, dtype=np.uint64).tobytes())
+    return (rss_mib() - before) * 1024 / n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=10000)
+    args = ap.parse_args()
+    from storylens.engine.stages import ResolveStage, Work, run_stages
+    from storylens.model import Article
+    from storylens.store.db import Store
+    from storylens.store.ingest import ingest
+
+    rows = [json.loads(line) for line in ECB.open(encoding="utf-8")]
+    templates = [Work(r["id"], r["id"], Article(id=r["id"], raw=r["text"], text=r["text"])) for r in rows[:40]]
+    templates = [w for w in run_stages([ResolveStage(claims=True)], templates)[0] if w.resolution is not None]
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "in.jsonl"
+        with source.open("w", encoding="utf-8") as f:
+            for i in range(args.articles):
+                r = rows[i % len(rows)]
+                f.write(json.dumps({"id": f"a{i}", "text": f"Copy {i}.\n{r['text']}"}) + "\n")
+        store = Store(Path(tmp) / "s.duckdb")
+        done, marks, peak = [0], [], [0.0, 0]
+        start = rss_mib()
+
+        def sample() -> None:
+            while True:
+                now = rss_mib()
+                if now > peak[0]:
+                    peak[0], peak[1] = now, done[0]
+                time.sleep(0.01)
+
+        def advance(n: int) -> None:
+            done[0] += n
+            if done[0] % 2000 < n:
+                marks.append(f"{done[0]}: {rss_mib():.0f}")
+
+        threading.Thread(target=sample, daemon=True).start()
+        t = time.perf_counter()
+        ingest([source], store, executor=Canned(templates), on_batch=advance)  # type: ignore[arg-type]
+        seconds = time.perf_counter() - t
+        store.close()
+    print(f"{args.articles} articles through the driver in {seconds:.1f} s (stages canned)")
+    print(f"resident MiB: start {start:.0f}; " + ", ".join(marks))
+    print(f"highest resident MiB {peak[0]:.0f}, after {peak[1]} articles")
+    n = 100_000
+    print(f"near-duplicate index: {index_kib_per_article(n):.2f} KiB per article ({n:,} random signatures)")
+
+
+if __name__ == "__main__":
+    main()
