@@ -252,3 +252,46 @@ def test_a_stored_story_compares_from_its_stored_parses_alone(tmp_path: Path, re
     damaged = {**parses, articles[0].id: b"not a parse"}
     assert comparison_json(comparer.compare(articles, parses=damaged)) == parsed
     store.close()
+
+
+def test_a_later_run_finds_near_copies_through_the_store_not_an_index_in_memory(tmp_path: Path) -> None:
+    from storylens.store.db import Store
+    from storylens.store.ingest import ingest
+    from storylens.store.near_dups import lsh_shape
+
+    text = (EXAMPLES / "harbor_gazette.txt").read_text(encoding="utf-8")
+    words = text.split(" ")
+
+    def edited(i: int) -> Path:
+        # A light edit: one word changed, the rest word for word.
+        copy = words.copy()
+        copy[len(copy) // 2] = f"edited{i}"
+        path = tmp_path / f"copy{i}.txt"
+        path.write_text(" ".join(copy), encoding="utf-8")
+        return path
+
+    (tmp_path / "original.txt").write_text(text, encoding="utf-8")
+    db = tmp_path / "n.duckdb"
+    store = Store(db)
+    ingest([tmp_path / "original.txt"], store)
+    ((original, n_bands),) = store.con.execute(
+        "SELECT a.key, count(n.bucket) FROM articles a JOIN near_bands n USING (key) GROUP BY a.key"
+    ).fetchall()
+    assert n_bands == lsh_shape()[0]
+    store.close()
+
+    store = Store(db)  # a new run: nothing about the original is in memory
+    ingest([edited(1)], store)
+    near = dict(store.con.execute("SELECT source, near_duplicate_of FROM articles").fetchall())
+    assert near[str(tmp_path / "copy1.txt")] == original
+    # A store from before the buckets existed gets them when opened for writing.
+    store.con.execute("DELETE FROM near_bands")
+    store.close()
+    store = Store(db)
+    assert store.con.execute("SELECT count(DISTINCT key) FROM near_bands").fetchone()[0] == 2
+    ingest([edited(2)], store)
+    rows = store.con.execute("SELECT source, key, near_duplicate_of FROM articles").fetchall()
+    key = {source: k for source, k, _ in rows}
+    near = {source: n for source, _, n in rows}
+    assert near[str(tmp_path / "copy2.txt")] in {original, key[str(tmp_path / "copy1.txt")]}
+    store.close()

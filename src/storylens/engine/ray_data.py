@@ -151,9 +151,7 @@ def ingest_ray_data(
     paths = [str(p.resolve()) for p in expand(sources, INGEST_SUFFIXES)]
     missing = [p for p in paths if not Path(p).is_file()]
     summary = Summary()
-    seen = Seen(store.done_keys(), store.text_hashes(), NearDuplicates())
-    for key, packed in store.signatures():
-        seen.near.restore(key, packed)
+    seen = Seen(store.done_keys(), store.text_hashes(), NearDuplicates(stored=store.near_candidates))
     errors = [(f"error:{p}", p, "load", f"{p}: no such file") for p in missing if f"error:{p}" not in seen.done]
     if errors:
         store.write_rows([], errors)
@@ -239,6 +237,7 @@ def _load(
             data["minhash"] = w.signature or None
             article_rows.append(data)
         store.write_rows(article_rows, errors, duplicates)
+        seen.near.written([w.key for w in todo])
         count(failed + todo, duplicates, summary)
         if on_batch is not None:
             on_batch(len(group))

@@ -8,7 +8,7 @@ already in ``articles``, ``skipped`` or ``errors``: each input is stored once.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from storylens.report.jsonout import (
     edits_from_json,
     quote_json,
 )
+from storylens.store.near_dups import band_buckets, lsh_shape
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -53,6 +54,8 @@ ALTER TABLE articles ADD COLUMN IF NOT EXISTS parse BLOB;
 CREATE TABLE IF NOT EXISTS skipped (key TEXT PRIMARY KEY, source TEXT, reason TEXT, same_as TEXT);
 CREATE TABLE IF NOT EXISTS errors (key TEXT PRIMARY KEY, source TEXT, stage TEXT, reason TEXT);
 CREATE TABLE IF NOT EXISTS stories (article_key TEXT PRIMARY KEY, story INTEGER NOT NULL);
+-- The LSH bucket of each band of each stored article's MinHash (store/near_dups.py).
+CREATE TABLE IF NOT EXISTS near_bands (bucket BIGINT NOT NULL, key TEXT NOT NULL);
 """
 
 
@@ -106,6 +109,7 @@ class Store:
         if not read_only:
             self.con.execute(f"SET memory_limit = '{WRITE_MEMORY_LIMIT}'")
             self.con.execute(SCHEMA)
+            self._index_old_signatures()
 
     def close(self) -> None:
         self.con.close()
@@ -118,9 +122,31 @@ class Store:
         ).fetchall()
         return dict(rows)
 
-    def signatures(self) -> list[tuple[str, bytes]]:
-        """(key, MinHash) of every stored article that has one."""
-        return self.con.execute("SELECT key, minhash FROM articles WHERE minhash IS NOT NULL").fetchall()
+    def near_candidates(self, buckets: Sequence[int]) -> list[tuple[int, str, bytes]]:
+        """(bucket, key, MinHash) of stored articles with a band in one of ``buckets``."""
+        if not buckets:
+            return []
+        return self.con.execute(
+            "SELECT n.bucket, a.key, a.minhash FROM near_bands n JOIN articles a ON a.key = n.key "
+            "WHERE n.bucket IN (SELECT unnest(?::BIGINT[]))",
+            [list(buckets)],
+        ).fetchall()
+
+    def _index_old_signatures(self) -> None:
+        """A store written before ``near_bands`` existed gets its buckets, once."""
+        missing = self.con.execute(
+            "SELECT count(*) FROM articles WHERE minhash IS NOT NULL AND key NOT IN (SELECT key FROM near_bands)"
+        ).fetchone()[0]
+        if not missing:
+            return
+        rows = self.con.execute(
+            "SELECT key, minhash FROM articles WHERE minhash IS NOT NULL AND key NOT IN (SELECT key FROM near_bands)"
+        ).fetchall()
+        shape = lsh_shape()
+        self.con.executemany(
+            "INSERT INTO near_bands VALUES (?, ?)",
+            [(b, key) for key, packed in rows for b in band_buckets(packed, *shape)],
+        )
 
     def text_hashes(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT text_hash, key FROM articles").fetchall())
@@ -144,8 +170,13 @@ class Store:
         (key, source, stage, reason), duplicates as (key, source, same_as)."""
         self.con.execute("BEGIN TRANSACTION")
         try:
+            bands = []
             for row in rows:
                 self.con.execute(_INSERT, [row[c] for c in ARTICLE_COLUMNS])
+                if row["minhash"]:
+                    bands += [(b, row["key"]) for b in band_buckets(row["minhash"], *lsh_shape())]
+            if bands:
+                self.con.executemany("INSERT INTO near_bands VALUES (?, ?)", bands)
             for error in errors:
                 self.con.execute("INSERT INTO errors VALUES (?, ?, ?, ?)", list(error))
             for key, source, same_as in duplicates:

@@ -193,9 +193,7 @@ def ingest(
         from storylens.engine.ray_data import ingest_ray_data
 
         return ingest_ray_data(sources, store, default_stages(), workers, address, batch, on_batch)
-    seen = Seen(store.done_keys(), store.text_hashes(), NearDuplicates())
-    for key, packed in store.signatures():
-        seen.near.restore(key, packed)
+    seen = Seen(store.done_keys(), store.text_hashes(), NearDuplicates(stored=store.near_candidates))
     summary = Summary()
     if executor is not None:
         _ingest_all(sources, executor, store, seen, summary, batch, on_batch)
@@ -238,6 +236,7 @@ def _ingest_all(
         size, failed, duplicates = waiting.popleft()
         summary.stages.add(stats)
         store.write(failed + processed, duplicates)
+        seen.near.written([w.key for w in processed])
         count(failed + processed, duplicates, summary)
         if on_batch is not None:
             on_batch(size)
@@ -290,9 +289,10 @@ def triage(
             continue
         hashes[h] = item.key
         item.text_hash = h
-        assert item.article is not None
-        original, item.signature = seen.near.find(item.key, item.article.text)
+        todo.append(item)
+    # Near-copies in one go: one question to the store for the whole batch.
+    found = seen.near.find_many([(w.key, w.article.text) for w in todo if w.article is not None])
+    for item, (original, item.signature) in zip(todo, found, strict=True):
         item.near_duplicate_of = original or ""
         summary.near_duplicates += bool(original)
-        todo.append(item)
     return todo, failed, duplicates
