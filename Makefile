@@ -39,6 +39,7 @@ bench: install
 	$(BIN)/python benchmarks/entity_eval.py --split dev
 	$(BIN)/python benchmarks/bench_ingest.py --engine ray
 	$(BIN)/python benchmarks/bench_store_memory.py
+	$(BIN)/python benchmarks/bench_driver_memory.py
 	$(BIN)/python benchmarks/bench_stored_compare.py
 	$(BIN)/python benchmarks/bench_serve.py
 
