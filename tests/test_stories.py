@@ -82,3 +82,19 @@ def test_entities_count_towards_the_terms() -> None:
 
     counts = entity_terms([("Vincent Jackson", "PERSON", 4), ("the team", "OTHER", 9), (None, "PERSON", 3)])
     assert set(counts) == {"e:vincent jackson"}
+
+
+def test_groups_join_on_mean_similarity_unless_a_pair_is_forbidden() -> None:
+    from storylens.stories.cluster import join_groups
+
+    # Units 0-1 and 2-3 are two tight groups; across them every pair is 0.3 except
+    # 0-3 at 0.2: complete linkage keeps them apart, their mean (0.275) joins them.
+    sims = np.full((4, 4), 0.3)
+    sims[0, 1] = sims[1, 0] = sims[2, 3] = sims[3, 2] = 0.9
+    sims[0, 3] = sims[3, 0] = 0.2
+    np.fill_diagonal(sims, -np.inf)
+    assert sorted(map(sorted, join_groups(sims, [[0, 1], [2, 3]], 0.25))) == [[0, 1, 2, 3]]
+    assert sorted(map(sorted, join_groups(sims, [[0, 1], [2, 3]], 0.3))) == [[0, 1], [2, 3]]
+    # A forbidden pair (dates too far apart, two stored stories) keeps them apart.
+    sims[1, 2] = sims[2, 1] = -np.inf
+    assert sorted(map(sorted, join_groups(sims, [[0, 1], [2, 3]], 0.1))) == [[0, 1], [2, 3]]

@@ -10,7 +10,9 @@ grow as articles arrive, so vectors use the IDF of the moment.
 New articles are grouped by complete-linkage agglomerative clustering: a group
 stands only if every pair in it reaches the threshold, which keeps two events
 of one kind (two arrests of one team's players) from chaining together the way
-a running centroid lets them. Existing stories take part as fixed groups,
+a running centroid lets them. Groups whose mean pairwise cosine is high then
+join (average linkage over the groups, ``join_groups``): one event's coverage
+that complete linkage left in two tight groups. Existing stories take part as fixed groups,
 represented by their most recent members, and never merge with each other. The
 new articles go in date-ordered blocks, and each block sees only the few stories
 an inverted index of story terms proposes, so the work per article stays near
@@ -218,6 +220,8 @@ class StoryClusterer:
         sims[:k, k:][gap > self.settings.max_days] = -np.inf
         sims[k:, :k] = sims[:k, k:].T
         groups = complete_linkage(sims, self.settings.threshold)
+        if self.settings.join_threshold is not None:
+            groups = join_groups(sims, groups, self.settings.join_threshold)
         result = [0] * n
         for group in groups:
             new = sorted(u for u in group if u >= k)
@@ -312,3 +316,60 @@ def complete_linkage(sims: np.ndarray, threshold: float) -> list[list[int]]:
             best[r] = int(sims[r].argmax())
             best_sim[r] = sims[r, best[r]]
     return list(groups.values())
+
+
+def join_groups(sims: np.ndarray, groups: list[list[int]], threshold: float) -> list[list[int]]:
+    """Average linkage over groups: repeatedly join the two groups with the highest
+    mean pairwise similarity while it reaches ``threshold``. Groups with any pair at
+    -inf (dates too far apart, two stored stories) never join."""
+    g = len(groups)
+    if g < 2:
+        return groups
+    member = np.zeros((len(sims), g))
+    for k, units in enumerate(groups):
+        member[units, k] = 1.0
+    blocked = np.isneginf(sims)
+    total = member.T @ np.where(blocked, 0.0, sims) @ member
+    bad = member.T @ blocked.astype(float) @ member
+    size = member.sum(axis=0)
+
+    def row(i: int) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):  # joined-away groups have size 0
+            out = total[i] / (size[i] * size)
+        out[(bad[i] > 0) | (size == 0)] = -np.inf
+        out[i] = -np.inf
+        return out
+
+    score = np.vstack([row(i) for i in range(g)])
+    best = score.argmax(axis=1)
+    best_score = score[np.arange(g), best]
+    joined = [list(units) for units in groups]
+    while True:
+        i = int(best_score.argmax())
+        if best_score[i] < threshold:
+            break
+        j = int(best[i])
+        if j < i:
+            i, j = j, i
+        total[i] += total[j]
+        total[:, i] = total[i]
+        bad[i] += bad[j]
+        bad[:, i] = bad[i]
+        size[i] += size[j]
+        size[j] = 0
+        joined[i] += joined[j]
+        joined[j] = []
+        score[i] = row(i)
+        score[:, i] = score[i]
+        score[j] = -np.inf
+        score[:, j] = -np.inf
+        best_score[j] = -np.inf
+        for r in {i, *np.flatnonzero((best == i) | (best == j)).tolist()}:
+            if size[r] > 0:
+                best[r] = int(score[r].argmax())
+                best_score[r] = score[r, best[r]]
+        # Rows whose best was elsewhere may now prefer the new group.
+        better = score[:, i] > best_score
+        best[better] = i
+        best_score[better] = score[better, i]
+    return [units for units in joined if units]
