@@ -151,7 +151,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=1000)
     ap.add_argument("--engine", choices=["local", "ray"], default="ray", help="ray: add ray:2 beside the local runs")
-    ap.add_argument("--configs", nargs="+", help="runs to make, e.g. parse local:1 local:2 ray:2")
+    ap.add_argument(
+        "--configs", nargs="+", help="runs to make, e.g. parse local:1 local:2 ray:2 (none: clustering only)"
+    )
     ap.add_argument("--cluster-sizes", type=int, nargs="*", default=[1000, 10000, 100000])
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--jsonl", type=Path, help=argparse.SUPPRESS)
@@ -163,6 +165,8 @@ def main() -> None:
         return
     if not args.configs:
         args.configs = ["parse", "local:1", "local:2"] + (["ray:2"] if args.engine == "ray" else [])
+    elif args.configs == ["none"]:
+        args.configs = []  # story clustering only
     results: dict = {"configs": {}}
     with tempfile.TemporaryDirectory() as tmp:
         jsonl = Path(tmp) / "articles.jsonl"
