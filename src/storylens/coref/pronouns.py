@@ -281,17 +281,18 @@ def candidates_for(ctx: Context, p: M, speaker_idx: set[int], salience: dict[int
     cataphor = _cataphoric_subject(ctx, p)
     if cataphor is not None:
         root = ctx.cl.find(cataphor.idx)
-        if root not in excluded and _eligible(ctx, root, cataphor, info.gender):
+        fact = facts.get(root) or _ClusterFacts.of(ctx, root, salience)
+        if root not in excluded and fact.eligible(cataphor, info.gender):
             f = [0.0] * len(FEATURES)
             for name, v in (
                 ("bias", 1.0),
                 ("cataphoric", 1.0),
                 ("cand_nsubj", 1.0),
                 ("cand_name", 1.0),
-                ("log_cluster_size", math.log(len(ctx.cl.mentions_of(root)))),
-                ("gender_known", float(bool(ctx.cl.genders(root)))),
+                ("log_cluster_size", fact.log_size),
+                ("gender_known", float(bool(fact.genders))),
                 ("pron_possessive", float(info.possessive)),
-                ("cand_unlabelled", float(not ctx.cl.is_person(root))),
+                ("cand_unlabelled", float(not fact.person)),
             ):
                 f[_INDEX[name]] = v
             out.append(Candidate(root, cataphor, f))
@@ -327,25 +328,13 @@ class _ClusterFacts:
         )
 
     def eligible(self, m: M, gender: str) -> bool:
-        """As ``_eligible``, from the facts."""
+        """A singular person, or a single name the tagger labelled otherwise (surnames
+        are often tagged ORG or GPE; the ranker weighs that label), of a compatible gender."""
         if m.number != "sg":
             return False
         if not self.person and self.never_person:
             return False
         return not self.genders or self.genders == {gender}
-
-
-def _eligible(ctx: Context, root: int, m: M, gender: str) -> bool:
-    """A singular person, or a single name the tagger labelled otherwise (surnames are
-    often tagged ORG or GPE; the ranker weighs that label), of a compatible gender."""
-    if m.number != "sg":
-        return False
-    if not ctx.cl.is_person(root):
-        names = [x for x in ctx.cl.mentions_of(root) if x.kind == "name"]
-        if not names or any(x.label in NEVER_PEOPLE for x in names):
-            return False
-    genders = ctx.cl.genders(root)
-    return not genders or genders == {gender}
 
 
 def _cataphoric_subject(ctx: Context, p: M) -> M | None:

@@ -99,6 +99,7 @@ class ResolveStage(Stage):
         """``resolver``: an already loaded one to use in this process."""
         self.backend, self.batch_size, self.claims = backend, batch_size, claims
         self._resolver = resolver
+        self.seconds = Counter()
 
     def __getstate__(self) -> dict:
         # Stages travel to workers as settings; each loads its own models there.
@@ -107,6 +108,7 @@ class ResolveStage(Stage):
     def __setstate__(self, state: dict) -> None:
         self.backend, self.batch_size, self.claims = state["backend"], state["batch_size"], state["claims"]
         self._resolver = None
+        self.seconds = Counter()
 
     def setup(self) -> None:
         if self._resolver is None:
@@ -116,9 +118,7 @@ class ResolveStage(Stage):
             self._resolver = Resolver(backend=backend_named(self.backend))
 
     def run(self, items: Sequence[Work]) -> Iterator[Work]:
-        seconds = getattr(self, "seconds", None)
-        if seconds is None:
-            seconds = self.seconds = Counter()
+        seconds = self.seconds
         t = time.perf_counter()
         self.setup()  # the models load on a worker's first batch
         seconds["setup"] += time.perf_counter() - t

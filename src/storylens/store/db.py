@@ -134,19 +134,13 @@ class Store:
 
     def _index_old_signatures(self) -> None:
         """A store written before ``near_bands`` existed gets its buckets, once."""
-        missing = self.con.execute(
-            "SELECT count(*) FROM articles WHERE minhash IS NOT NULL AND key NOT IN (SELECT key FROM near_bands)"
-        ).fetchone()[0]
-        if not missing:
-            return
         rows = self.con.execute(
             "SELECT key, minhash FROM articles WHERE minhash IS NOT NULL AND key NOT IN (SELECT key FROM near_bands)"
         ).fetchall()
-        shape = lsh_shape()
-        self.con.executemany(
-            "INSERT INTO near_bands VALUES (?, ?)",
-            [(b, key) for key, packed in rows for b in band_buckets(packed, *shape)],
-        )
+        if rows:
+            shape = lsh_shape()
+            bands = [(b, key) for key, packed in rows for b in band_buckets(packed, *shape)]
+            self.con.executemany("INSERT INTO near_bands VALUES (?, ?)", bands)
 
     def text_hashes(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT text_hash, key FROM articles").fetchall())

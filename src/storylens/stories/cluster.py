@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -282,40 +282,50 @@ def _similarities(vectors: list[dict[str, float]], members: list[list[dict[str, 
     return out
 
 
-def complete_linkage(sims: np.ndarray, threshold: float) -> list[list[int]]:
-    """Agglomerative clustering on a similarity matrix: repeatedly merge the two most
-    similar groups, a group's similarity to another being its least similar pair,
-    until none reaches ``threshold``. Returns the groups (unit indices)."""
-    sims = sims.copy()
-    n = len(sims)
+def _agglomerate(score: np.ndarray, threshold: float, merged_row: Callable[[int, int], np.ndarray]) -> list[list[int]]:
+    """Greedy agglomeration on a square score matrix (changed in place): join the
+    best-scoring pair while it reaches ``threshold``. ``merged_row(i, j)`` gives the
+    joined group's scores against every other (read before ``score`` changes).
+    Returns the groups as lists of row indices."""
+    n = len(score)
     groups: dict[int, list[int]] = {i: [i] for i in range(n)}
     if n < 2:
         return list(groups.values())
-    best = sims.argmax(axis=1)
-    best_sim = sims[np.arange(n), best]
+    best = score.argmax(axis=1)
+    best_score = score[np.arange(n), best]
     while True:
-        i = int(best_sim.argmax())
-        if best_sim[i] < threshold:
+        i = int(best_score.argmax())
+        if best_score[i] < threshold:
             break
         j = int(best[i])
         if j < i:
             i, j = j, i
-        # i keeps the merged group, so an existing story (a low index) stays its head.
-        merged = np.minimum(sims[i], sims[j])
-        sims[i, :] = merged
-        sims[:, i] = merged
-        sims[i, i] = -np.inf
-        sims[j, :] = -np.inf
-        sims[:, j] = -np.inf
+        # i keeps the joined group, so an existing story (a low index) stays its head.
+        row = merged_row(i, j)
+        score[i, :] = row
+        score[:, i] = row
+        score[i, i] = -np.inf
+        score[j, :] = -np.inf
+        score[:, j] = -np.inf
         groups[i].extend(groups.pop(j))
-        best_sim[j] = -np.inf
-        stale = np.flatnonzero((best == i) | (best == j))
-        for r in set(stale.tolist()) | {i}:
-            if r == j or r not in groups:
-                continue
-            best[r] = int(sims[r].argmax())
-            best_sim[r] = sims[r, best[r]]
+        best_score[j] = -np.inf
+        for r in {i, *np.flatnonzero((best == i) | (best == j)).tolist()} - {j}:
+            if r in groups:
+                best[r] = int(score[r].argmax())
+                best_score[r] = score[r, best[r]]
+        # A joined group may score higher than a row's best so far (average linkage).
+        better = score[:, i] > best_score
+        best[better] = i
+        best_score[better] = score[better, i]
     return list(groups.values())
+
+
+def complete_linkage(sims: np.ndarray, threshold: float) -> list[list[int]]:
+    """Agglomerative clustering on a similarity matrix: repeatedly merge the two most
+    similar groups, a group's similarity to another being its least similar pair,
+    until none reaches ``threshold``. Returns the groups (unit indices)."""
+    score = sims.copy()
+    return _agglomerate(score, threshold, lambda i, j: np.minimum(score[i], score[j]))
 
 
 def join_groups(sims: np.ndarray, groups: list[list[int]], threshold: float) -> list[list[int]]:
@@ -340,36 +350,13 @@ def join_groups(sims: np.ndarray, groups: list[list[int]], threshold: float) -> 
         out[i] = -np.inf
         return out
 
-    score = np.vstack([row(i) for i in range(g)])
-    best = score.argmax(axis=1)
-    best_score = score[np.arange(g), best]
-    joined = [list(units) for units in groups]
-    while True:
-        i = int(best_score.argmax())
-        if best_score[i] < threshold:
-            break
-        j = int(best[i])
-        if j < i:
-            i, j = j, i
-        total[i] += total[j]
-        total[:, i] = total[i]
-        bad[i] += bad[j]
-        bad[:, i] = bad[i]
+    def merged(i: int, j: int) -> np.ndarray:
+        for m in (total, bad):
+            m[i] += m[j]
+            m[:, i] = m[i]
         size[i] += size[j]
         size[j] = 0
-        joined[i] += joined[j]
-        joined[j] = []
-        score[i] = row(i)
-        score[:, i] = score[i]
-        score[j] = -np.inf
-        score[:, j] = -np.inf
-        best_score[j] = -np.inf
-        for r in {i, *np.flatnonzero((best == i) | (best == j)).tolist()}:
-            if size[r] > 0:
-                best[r] = int(score[r].argmax())
-                best_score[r] = score[r, best[r]]
-        # Rows whose best was elsewhere may now prefer the new group.
-        better = score[:, i] > best_score
-        best[better] = i
-        best_score[better] = score[better, i]
-    return [units for units in joined if units]
+        return row(i)
+
+    score = np.vstack([row(i) for i in range(g)])
+    return [[u for k in ks for u in groups[k]] for ks in _agglomerate(score, threshold, merged)]
