@@ -1,15 +1,17 @@
-"""Would another build of the MiniLM encoder make compare faster? Measured, not assumed.
+"""Would another build of the sentence encoder make compare faster? Measured, not assumed.
 
 The sentence encoder is most of a warm comparison's time (bench_compare.py).
-This script times the shipped ONNX export beside builds derived from it with
-the tools ONNX Runtime ships:
-- ``fused``: onnxruntime.transformers' BERT optimizer (fused attention,
-  skip-layer-norm and bias-GELU kernels), still fp32;
-- ``int8``: dynamic int8 quantisation of the weights (onnxruntime.quantization).
+This script times the full MiniLM-L6 (exported to ONNX here) beside:
+- ``fused``: it through onnxruntime.transformers' BERT optimizer (fused
+  attention, skip-layer-norm and bias-GELU kernels), still fp32;
+- ``int8``: it with dynamic int8 quantisation of the weights (onnxruntime.quantization);
+- ``distilled``: the shipped encoder (``align/sentence_encoder.py``), the same
+  embedding layer under fewer layers distilled by scripts/distill_encoder.py.
 Input: the claims compare embeds for 5 OntoGUM articles cut to ~800 words (the
 bench_compare articles). Per build and thread count: best of ``--repeat``
 seconds, and how far its outputs move from the shipped build's (largest
-hidden-state difference, largest change of a claim-pair cosine). The CPU's
+hidden-state difference, largest change of a claim-pair cosine) and the rank
+correlation of all claim-pair cosines with the full model's. The CPU's
 vector extensions are printed, since int8 pays off only with VNNI/AMX.
 
     .venv/bin/python benchmarks/bench_encoder.py [--repeat 3]
@@ -53,17 +55,32 @@ def claims_of_five() -> list[str]:
     return out
 
 
-def builds(source: Path, folder: Path) -> dict[str, Path]:
+def builds(folder: Path, tokenizer: object) -> dict[str, Path]:
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers.optimizer import optimize_model
+    from transformers import BertModel
 
-    out = {"shipped": source}
-    fused = optimize_model(str(source), model_type="bert", num_heads=12, hidden_size=384, opt_level=1)
+    from storylens.align import onnx_models
+    from storylens.align.claim_encoder import base_model_dir
+    from storylens.align.sentence_encoder import default_model_path
+
+    full = folder / "full.onnx"
+    bert = BertModel.from_pretrained(str(base_model_dir()), add_pooling_layer=False, attn_implementation="eager")
+    onnx_models.export_hidden(bert.eval(), full, tokenizer)
+    out = {"MiniLM-L6": full}
+    fused = optimize_model(str(full), model_type="bert", num_heads=12, hidden_size=384, opt_level=1)
     out["fused"] = folder / "fused.onnx"
     fused.save_model_to_file(str(out["fused"]))
     out["int8"] = folder / "int8.onnx"
-    quantize_dynamic(str(source), str(out["int8"]), weight_type=QuantType.QInt8)
+    quantize_dynamic(str(full), str(out["int8"]), weight_type=QuantType.QInt8)
+    if default_model_path().exists():
+        out["distilled"] = onnx_models.model_dir() / onnx_models.EMBEDDER_FILE
     return out
+
+
+def rank_correlation(a: np.ndarray, b: np.ndarray) -> float:
+    ra, rb = (np.argsort(np.argsort(x)).astype(np.float64) for x in (a, b))
+    return float(np.corrcoef(ra, rb)[0, 1])
 
 
 def sentence_vectors(hidden: list[np.ndarray]) -> np.ndarray:
@@ -84,13 +101,14 @@ def main() -> None:
     n_tokens = sum(len(e.ids) for e in models.tokenizer.encode_batch(texts))
     print(f"CPU: {cpu_flags()}")
     print(f"{len(texts)} claims, {n_tokens} tokens (5 articles of ~800 words)")
-    head = ("build", "threads", "seconds", "vs shipped", "max hidden diff", "max cosine diff")
-    print(" ".join(f"{h:>{w}}" for h, w in zip(head, (8, 7, 8, 10, 16, 16), strict=True)))
+    head = ("build", "threads", "seconds", "vs full", "max hidden diff", "max cosine diff", "rank corr")
+    print(" ".join(f"{h:>{w}}" for h, w in zip(head, (9, 7, 8, 8, 16, 16, 9), strict=True)))
     reference: list[np.ndarray] | None = None
-    shipped_s: dict[int, float] = {}
+    full_s: dict[int, float] = {}
+    upper = np.triu_indices(len(texts), 1)
     with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for name, path in builds(onnx_models.model_dir() / onnx_models.EMBEDDER_FILE, Path(tmp)).items():
+        for name, path in builds(Path(tmp), models.tokenizer).items():
             for threads in (1, 2):
                 models.embedder = onnx_models._session(path, threads)
                 models.hidden(texts[:16])
@@ -101,11 +119,15 @@ def main() -> None:
                     best = min(best, time.perf_counter() - t)
                 if reference is None:
                     reference = hidden
-                shipped_s.setdefault(threads, best)
+                full_s.setdefault(threads, best)
                 diff = max(float(np.abs(a - b).max()) for a, b in zip(hidden, reference, strict=True))
                 mine, ref = sentence_vectors(hidden), sentence_vectors(reference)
                 cos = float(np.abs(mine @ mine.T - ref @ ref.T).max())
-                print(f"{name:>8} {threads:7d} {best:8.2f} {best / shipped_s[threads]:9.2f}x {diff:16.2g} {cos:16.2g}")
+                rho = rank_correlation((mine @ mine.T)[upper], (ref @ ref.T)[upper])
+                print(
+                    f"{name:>9} {threads:7d} {best:8.2f} {best / full_s[threads]:7.2f}x "
+                    f"{diff:16.2g} {cos:16.2g} {rho:9.3f}"
+                )
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ def read_pairs(path: Path) -> tuple[list[str], list[str], np.ndarray]:
 
 
 def embedded_pairs(embedder: Embedder, a: list[str], b: list[str]) -> list[Pair]:
-    key = hashlib.sha1("\n".join(a + b).encode("utf-8")).hexdigest()[:16]
+    key = hashlib.sha1("\n".join([embedder.name, *a, *b]).encode("utf-8")).hexdigest()[:16]
     cache = Path(tempfile.gettempdir()) / f"storylens-mrpc-pairs-{key}.pkl"
     if cache.exists():
         with cache.open("rb") as f:
@@ -101,6 +101,7 @@ def main() -> None:
     print(f"chosen: trees {iters}, rate {rate}, threshold {th:.2f}; MRPC dev accuracy {dacc:.1f} F1 {df1:.1f}")
     meta = {
         "features": list(FEATURES),
+        "encoder": embedder.name,
         "threshold": round(th, 2),
         "trees": iters,
         "learning_rate": rate,

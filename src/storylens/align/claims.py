@@ -273,38 +273,64 @@ def align_claims(
     for n, g in enumerate(groups):
         g.id = f"c{n}"
     if encode is not None:
-        _link_partial(claims, candidates, probs, judge, {id(c): g for g in groups for c in g.claims}, encode)
+        accepted = {(i, j) for p, (i, j) in zip(probs, candidates, strict=True) if p >= judge.threshold}
+        group_of = {id(c): g for g in groups for c in g.claims}
+        _link_partial(claims, vectors, accepted, judge, group_of, encode, settings)
     return groups
+
+
+def search_core(claim: Claim, settings: ClaimSettings = DEFAULT) -> str:
+    """The main clause that partial support is searched by (its own vector), or
+    "" when the claim has none or it is most of the sentence, whose vector then
+    stands for it."""
+    return claim.core if claim.core and len(claim.core) < settings.core_search_share * len(claim.resolved) else ""
 
 
 def _link_partial(
     claims: list[Claim],
-    candidates: list[tuple[int, int]],
-    probs: np.ndarray,
+    vectors: np.ndarray,
+    accepted: set[tuple[int, int]],
     judge: Judge,
     group_of: dict[int, ClaimGroup],
     encode: Encoder,
+    settings: ClaimSettings,
 ) -> None:
     """Pairs in different groups whose main clauses state the same thing (`went on
     strike on Tuesday` / `walked off the job on Tuesday after talks collapsed`):
-    each group records the other's claim as partial support."""
+    each group records the other's claim as partial support. Candidates are found
+    by main-clause vectors too, since a long sentence's extra clauses pull its
+    whole-sentence cosine below the prefilter."""
+    with_core = [k for k, c in enumerate(claims) if search_core(c, settings)]
+    core_texts = list(dict.fromkeys(claims[k].core for k in with_core))
+    core_vectors = encode(core_texts)[0]
+    row = {t: k for k, t in enumerate(core_texts)}
+    mains = vectors.copy()
+    for k in with_core:
+        mains[k] = core_vectors[row[claims[k].core]]
+    n = len(claims)
+    # Whole sentences and main clauses in one search: a row k >= n is claim k - n's main clause.
+    found = {
+        (a % n, b % n)
+        for a, b in candidate_pairs(np.concatenate([vectors, mains]), settings.prefilter_cosine, settings)
+    }
     todo = [
-        (claims[i], claims[j])
-        for (i, j), p in zip(candidates, probs, strict=True)
-        if p < judge.threshold
+        (i, j)
+        for i, j in sorted({(min(a, b), max(a, b)) for a, b in found if a != b})
+        if (i, j) not in accepted
+        and claims[i].article_id != claims[j].article_id
         and group_of[id(claims[i])] is not group_of[id(claims[j])]
         and (claims[i].core or claims[j].core)
     ]
     if not todo:
         return
-    texts = list(dict.fromkeys(c.core or c.resolved for pair in todo for c in pair))
-    vectors, tokens = encode(texts)
-    row = {t: k for k, t in enumerate(texts)}
+    texts = list(dict.fromkeys(claims[k].core or claims[k].resolved for pair in todo for k in pair))
+    vecs, toks = encode(texts)
+    at = {t: k for k, t in enumerate(texts)}
     pairs = []
-    for a, b in todo:
-        ka, kb = row[a.core or a.resolved], row[b.core or b.resolved]
-        pairs.append(Pair(texts[ka], texts[kb], float(vectors[ka] @ vectors[kb]), tokens[ka], tokens[kb]))
-    for (a, b), p in zip(todo, judge_pairs(judge, pairs), strict=True):
+    for i, j in todo:
+        a, b = at[claims[i].core or claims[i].resolved], at[claims[j].core or claims[j].resolved]
+        pairs.append(Pair(texts[a], texts[b], float(vecs[a] @ vecs[b]), toks[a], toks[b]))
+    for (i, j), p in zip(todo, judge_pairs(judge, pairs, settings.prefilter_cosine), strict=True):
         if p >= judge.threshold:
-            group_of[id(a)].partial.append(b)
-            group_of[id(b)].partial.append(a)
+            group_of[id(claims[i])].partial.append(claims[j])
+            group_of[id(claims[j])].partial.append(claims[i])

@@ -7,12 +7,11 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-import numpy as np
 from spacy.tokens import Doc
 
-from storylens.align.claims import ClaimGroup, align_claims, extract_claims
+from storylens.align.claims import ClaimGroup, align_claims, extract_claims, search_core
 from storylens.align.conflicts import find_conflicts
-from storylens.align.embed import Embedder
+from storylens.align.embed import Embedded, Embedder
 from storylens.align.entities import link_entities
 from storylens.align.framing import framing, outlet_terms
 from storylens.align.quote_groups import QuoteGroup, group_quotes
@@ -91,9 +90,10 @@ class Comparer:
         resolutions: dict[str, Resolution] = {}
         kept: list[tuple[Article, Doc]] = []
         claims: list[Claim] = []
-        # Each article's claims are embedded while the next article is parsed:
-        # ONNX Runtime releases the GIL, so the two share the cores.
-        embedded: list[Future] = []
+        # Each article's claims (and their main clauses, for partial support) are
+        # embedded while the next article is parsed: ONNX Runtime releases the
+        # GIL, so the two share the cores.
+        embedded: list[tuple[list[str], Future]] = []
         with ThreadPoolExecutor(max_workers=1) as pool:
             for parsed in self.resolver.parse(articles, batch_size=cfg.parse_batch, parses=parses):
                 if parsed.resolution is None or parsed.doc is None:
@@ -103,15 +103,17 @@ class Comparer:
                 kept.append((parsed.article, parsed.doc))
                 mine = extract_claims(parsed.resolution, parsed.doc, cfg.claims)
                 claims += mine
-                embedded.append(pool.submit(self.embedder.encode_with_tokens, [c.resolved for c in mine]))
+                texts = [c.resolved for c in mine] + [c.core for c in mine if search_core(c, cfg.claims)]
+                embedded.append((texts, pool.submit(self.embedder.encode_with_tokens, texts)))
                 step("resolved", parsed.article)
-            parts = [f.result() for f in embedded]
-        vectors = np.concatenate([v for v, _ in parts]) if parts else np.zeros((0, 384), dtype=np.float32)
-        tokens = [t for _, ts in parts for t in ts]
+            known = Embedded(self.embedder.encode_with_tokens)
+            for texts, future in embedded:
+                known.add(texts, *future.result())
+        vectors, tokens = known([c.resolved for c in claims])
         found = resolutions.values()
         entities = link_entities([c for r in found for c in r.clusters], [m for r in found for m in r.singletons])
         quote_groups = group_quotes([q for r in resolutions.values() for q in r.quotes], cfg.quotes)
-        groups = align_claims(claims, vectors, self.judge, cfg.claims, tokens, self.embedder.encode_with_tokens)
+        groups = align_claims(claims, vectors, self.judge, cfg.claims, tokens, known)
         terms: dict[str, Counter[str]] = {}
         for a, d in kept:
             terms.setdefault(a.outlet or a.id, Counter()).update(outlet_terms(d, resolutions[a.id].quote_index))

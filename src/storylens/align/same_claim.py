@@ -17,7 +17,7 @@ Judges share one interface:
   token-set >= 0.72), the fallback when the model file is missing.
 
 Either way a pair is judged only when its bi-encoder cosine reaches
-``ClaimSettings.prefilter_cosine``, which keeps 99 % of MRPC train's same-claim pairs.
+``ClaimSettings.prefilter_cosine``, which keeps 98 % of MRPC train's same-claim pairs.
 """
 
 from __future__ import annotations
@@ -229,6 +229,13 @@ class FeatureJudge:
             raise ModelMissingError(f"{path} was trained on other features; rerun scripts/train_claims.py")
         import sklearn
 
+        from storylens.align.sentence_encoder import encoder_id
+
+        if meta.get("encoder") != encoder_id():
+            raise ModelMissingError(
+                f"{path} was fitted on vectors of {meta.get('encoder', 'another encoder')}, "
+                f"compare embeds with {encoder_id()}; rerun scripts/train_claims.py"
+            )
         if meta["sklearn"] != sklearn.__version__:
             raise ModelMissingError(
                 f"{path} was saved with scikit-learn {meta['sklearn']}, this is {sklearn.__version__}; "
