@@ -35,6 +35,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_quotes.py
 	$(BIN)/python benchmarks/claim_precision.py
 	$(BIN)/python benchmarks/claim_pairs.py --pairs ../shared/benchmarks/mrpc/dev.tsv
+	$(BIN)/python benchmarks/prefilter_sweep.py
 	$(BIN)/python benchmarks/story_eval.py --split dev
 	$(BIN)/python benchmarks/entity_eval.py --split dev
 	$(BIN)/python benchmarks/bench_ingest.py --engine ray
