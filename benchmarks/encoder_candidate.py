@@ -58,9 +58,7 @@ def encode(bert: Any, tokenizer: Any, texts: list[str]) -> tuple[np.ndarray, lis
 
 
 def main() -> None:
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.model_selection import cross_val_predict
-    from train_claims import read_pairs, scores
+    from train_claims import fit_trees, read_pairs, scores
 
     from storylens.align.same_claim import CrossEncoderJudge, Pair, pair_features
 
@@ -80,21 +78,10 @@ def main() -> None:
     dev, dy = pairs(MRPC / "dev.tsv")
     xt = np.array([pair_features(p.a, p.b, p.cosine, p.ta, p.tb) for p in train])
     xd = np.array([pair_features(p.a, p.b, p.cosine, p.ta, p.tb) for p in dev])
-    best = None
-    for iters in (100, 200, 400):
-        for rate in (0.03, 0.06):
-            model = HistGradientBoostingClassifier(max_iter=iters, learning_rate=rate, random_state=13)
-            oof = cross_val_predict(model, xt, ty, cv=5, method="predict_proba")[:, 1]
-            th = max(np.arange(0.3, 0.71, 0.01), key=lambda x: scores(ty, (oof >= x).astype(int))[0])
-            acc, f1 = scores(ty, (oof >= th).astype(int))
-            if best is None or acc > best[0]:
-                best = (acc, f1, iters, rate, float(th))
-    assert best is not None
-    acc, f1, iters, rate, th = best
+    trees, (acc, f1, iters, rate, th) = fit_trees(xt, ty)
     print(
         f"feature trees: 5-fold train accuracy {acc:.1f} F1 {f1:.1f} (trees {iters}, rate {rate}, threshold {th:.2f})"
     )
-    trees = HistGradientBoostingClassifier(max_iter=iters, learning_rate=rate, random_state=13).fit(xt, ty)
     features = trees.predict_proba(xd)[:, 1]
     cross = CrossEncoderJudge()
     both = (features + cross.probabilities(dev)) / 2

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -29,30 +28,11 @@ THRESHOLDS = (0.5, 0.54, 0.56, 0.58, 0.6, 0.62, 0.65)
 MRPC = HERE.parent.parent / "shared" / "benchmarks" / "mrpc"
 
 
-def full_minilm_vectors(texts: list[str]) -> np.ndarray:
-    import torch
-    from transformers import AutoTokenizer, BertModel
-
-    from storylens.align.claim_encoder import base_model_dir
-
-    folder = str(base_model_dir())
-    bert = BertModel.from_pretrained(folder, add_pooling_layer=False).eval()
-    tokenizer = AutoTokenizer.from_pretrained(folder)
-    out = []
-    with torch.inference_mode():
-        for start in range(0, len(texts), 32):
-            batch = tokenizer(texts[start : start + 32], padding=True, truncation=True, return_tensors="pt")
-            hidden = bert(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).float()
-            out.append(((hidden * mask).sum(1) / mask.sum(1)).numpy())
-    v = np.concatenate(out)
-    return v / np.linalg.norm(v, axis=1, keepdims=True)
-
-
 def main() -> None:
     from train_claims import read_pairs, scores
 
     from bench_compare import articles
+    from encoder_candidate import encode, load_encoder
     from storylens.align.claims import extract_claims
     from storylens.align.embed import Embedder
     from storylens.align.same_claim import Pair, load_judge
@@ -81,8 +61,9 @@ def main() -> None:
     owner = np.array(owners)
     cross = owner[:, None] < owner[None, :]
     texts = [c.resolved for c in claims]
-    shipped = (lambda v: (v @ v.T)[cross])(embedder.encode(texts))
-    full = (lambda v: (v @ v.T)[cross])(full_minilm_vectors(texts))
+    shipped_v = embedder.encode(texts)
+    full_v = encode(*load_encoder(None), texts)[0]
+    shipped, full = (shipped_v @ shipped_v.T)[cross], (full_v @ full_v.T)[cross]
     print(f"20 articles: {len(texts)} claims, {int(cross.sum())} cross-article pairs")
     print("prefilter  train same-claim kept  dev acc / F1  pairs (shipped)  pairs (MiniLM-L6)")
     for t in THRESHOLDS:
@@ -92,25 +73,15 @@ def main() -> None:
         print(f"{t:9.2f} {kept:21.1f} {acc:8.1f} / {f1:4.1f} {n_shipped:16d} {n_full:18d}")
 
     five = [c for c, o in zip(claims, owners, strict=True) if o < 5]
-    tokenizer = embedder_tokenizer()
+    tokenizer = load_encoder(None)[1]
 
     def tokens(items: list[str]) -> int:
-        return sum(len(e.ids) for e in tokenizer.encode_batch(items)) if items else 0
+        return sum(len(ids) for ids in tokenizer(items)["input_ids"]) if items else 0
 
     print(f"5 articles: {len(five)} claims, {tokens([c.resolved for c in five])} tokens")
     for share in (0.5, 0.6, 0.7, 0.8, 1.01):
         cores = [c.core for c in five if c.core and len(c.core) < share * len(c.resolved)]
         print(f"  core_search_share {share:.2f}: {len(cores)} main clauses, {tokens(cores)} tokens")
-
-
-def embedder_tokenizer() -> Any:
-    from tokenizers import Tokenizer
-
-    from storylens.align.claim_encoder import base_model_dir
-
-    tokenizer = Tokenizer.from_file(str(base_model_dir() / "tokenizer.json"))
-    tokenizer.no_padding()  # the shipped file pads to 128
-    return tokenizer
 
 
 if __name__ == "__main__":

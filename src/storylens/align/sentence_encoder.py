@@ -12,6 +12,7 @@ aside; see ``same_claim.load_judge``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from importlib.resources import files
@@ -31,6 +32,13 @@ def encoder_id(path: Path | None = None) -> str:
     path = path or default_model_path()
     if not path.exists():
         return FULL
+    stat = path.stat()
+    return _named(path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.cache
+def _named(path: Path, size: int, mtime_ns: int) -> str:
+    # Hashed once per file version: the embedder, the judge and the ONNX key all ask.
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
     return f"{FULL}, {layer_count(path)} distilled layers ({digest})"
 
