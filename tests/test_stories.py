@@ -98,3 +98,30 @@ def test_groups_join_on_mean_similarity_unless_a_pair_is_forbidden() -> None:
     # A forbidden pair (dates too far apart, two stored stories) keeps them apart.
     sims[1, 2] = sims[2, 1] = -np.inf
     assert sorted(map(sorted, join_groups(sims, [[0, 1], [2, 3]], 0.1))) == [[0, 1], [2, 3]]
+
+
+def test_a_stored_story_is_judged_by_its_least_like_member_then_joined_by_mean() -> None:
+    from storylens.stories.cluster import _similarities
+
+    articles = [{"x": 1.0}]
+    members = [[{"x": 1.0}, {"y": 1.0}]]  # one recent member like the article, one unlike it
+    least, mean = _similarities(articles, members)
+    assert least[0, 1] == least[1, 0] == 0.0  # complete linkage sees the story as its two members
+    assert mean[0, 1] == mean[1, 0] == 0.5
+    assert np.isneginf(least[0, 0]) and np.isneginf(mean[1, 1])
+
+
+def test_join_weights_count_a_unit_as_several() -> None:
+    from storylens.stories.cluster import join_groups
+
+    # Unit 0 stands for a stored story of 3 members, already grouped with new
+    # article 1; new article 2 is like the story (0.4) and unlike article 1 (0.1).
+    # Counted once the story gives a mean of (0.4 + 0.1) / 2 = 0.25; counted as its
+    # 3 members, (3 * 0.4 + 0.1) / 4 = 0.325.
+    sims = np.full((3, 3), -np.inf)
+    sims[0, 1] = sims[1, 0] = 0.9
+    sims[0, 2] = sims[2, 0] = 0.4
+    sims[1, 2] = sims[2, 1] = 0.1
+    groups = [[0, 1], [2]]
+    assert sorted(map(sorted, join_groups(sims, groups, 0.3))) == [[0, 1], [2]]
+    assert sorted(map(sorted, join_groups(sims, groups, 0.3, np.array([3.0, 1.0, 1.0])))) == [[0, 1, 2]]

@@ -13,7 +13,9 @@ of one kind (two arrests of one team's players) from chaining together the way
 a running centroid lets them. Groups whose mean pairwise cosine is high then
 join (average linkage over the groups, ``join_groups``): one event's coverage
 that complete linkage left in two tight groups. Existing stories take part as fixed groups,
-represented by their most recent members, and never merge with each other. The
+represented by their most recent members, and never merge with each other: complete
+linkage reads an article's least cosine with those members (as if they had
+arrived with it), the join their mean, a story weighing as many units as members. The
 new articles go in date-ordered blocks, and each block sees only the few stories
 an inverted index of story terms proposes, so the work per article stays near
 constant as the archive grows. Two dated articles more than ``max_days`` apart
@@ -209,7 +211,7 @@ class StoryClusterer:
         vectors = [self._vector(item.counts) for item in block]
         stories = self._candidates(vectors, block)
         members = [[self._vector(c) for c in story.recent] for story in stories]
-        sims = _similarities(vectors, members)
+        sims, mean = _similarities(vectors, members)
         k, n = len(stories), len(block)
         days = np.array([item.when.toordinal() if item.when else np.nan for item in block])
         far = np.abs(days[:, None] - days[None, :]) > self.settings.max_days  # False where either is undated
@@ -221,7 +223,11 @@ class StoryClusterer:
         sims[k:, :k] = sims[:k, k:].T
         groups = complete_linkage(sims, self.settings.threshold)
         if self.settings.join_threshold is not None:
-            groups = join_groups(sims, groups, self.settings.join_threshold)
+            mean[np.isneginf(sims)] = -np.inf
+            mean[k:, k:] = sims[k:, k:]
+            # A stored story counts as the members it was judged by, as if they had arrived in this block.
+            weights = np.array([len(m) or 1 for m in members] + [1] * n, dtype=float)
+            groups = join_groups(mean, groups, self.settings.join_threshold, weights)
         result = [0] * n
         for group in groups:
             new = sorted(u for u in group if u >= k)
@@ -254,10 +260,14 @@ class StoryClusterer:
             self._index.setdefault(t, set()).add(story.id)
 
 
-def _similarities(vectors: list[dict[str, float]], members: list[list[dict[str, float]]]) -> np.ndarray:
-    """Cosines between units: the candidate stories first (each against an article:
-    the mean of its recent members' cosines, so a grown story stays open to its
-    event's later articles; two stories never join), then the articles."""
+def _similarities(
+    vectors: list[dict[str, float]], members: list[list[dict[str, float]]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cosines between units: the candidate stories first, then the articles.
+    Returns two matrices that differ only between a story and an article: in
+    the first that cell is the article's least cosine with the story's recent
+    members (complete linkage treats a stored story as the group it is), in the
+    second their mean (what average linkage over groups reads). Two stories never join."""
     from scipy.sparse import csr_matrix
 
     vocab: dict[str, int] = {}
@@ -271,15 +281,19 @@ def _similarities(vectors: list[dict[str, float]], members: list[list[dict[str, 
     matrix = csr_matrix((data, cols, ptr), shape=(len(rows), max(len(vocab), 1)))
     n, k = len(vectors), len(members)
     art = matrix[:n]
-    out = np.full((k + n, k + n), -np.inf)
-    out[k:, k:] = (art @ art.T).toarray()
+    least = np.full((k + n, k + n), -np.inf)
+    least[k:, k:] = (art @ art.T).toarray()
+    mean = least.copy()
     pos = n
     for s, ms in enumerate(members):
         if ms:
-            out[s, k:] = out[k:, s] = (matrix[pos : pos + len(ms)] @ art.T).toarray().mean(axis=0)
+            cos = (matrix[pos : pos + len(ms)] @ art.T).toarray()
+            least[s, k:] = least[k:, s] = cos.min(axis=0)
+            mean[s, k:] = mean[k:, s] = cos.mean(axis=0)
         pos += len(ms)
-    np.fill_diagonal(out, -np.inf)
-    return out
+    np.fill_diagonal(least, -np.inf)
+    np.fill_diagonal(mean, -np.inf)
+    return least, mean
 
 
 def _agglomerate(score: np.ndarray, threshold: float, merged_row: Callable[[int, int], np.ndarray]) -> list[list[int]]:
@@ -328,19 +342,22 @@ def complete_linkage(sims: np.ndarray, threshold: float) -> list[list[int]]:
     return _agglomerate(score, threshold, lambda i, j: np.minimum(score[i], score[j]))
 
 
-def join_groups(sims: np.ndarray, groups: list[list[int]], threshold: float) -> list[list[int]]:
+def join_groups(
+    sims: np.ndarray, groups: list[list[int]], threshold: float, weights: np.ndarray | None = None
+) -> list[list[int]]:
     """Average linkage over groups: repeatedly join the two groups with the highest
-    mean pairwise similarity while it reaches ``threshold``. Groups with any pair at
-    -inf (dates too far apart, two stored stories) never join."""
+    mean pairwise similarity while it reaches ``threshold``, each unit counting
+    ``weights[unit]`` times (1 by default). Groups with any pair at -inf (dates too
+    far apart, two stored stories) never join."""
     g = len(groups)
     if g < 2:
         return groups
     member = np.zeros((len(sims), g))
     for k, units in enumerate(groups):
-        member[units, k] = 1.0
+        member[units, k] = 1.0 if weights is None else weights[units]
     blocked = np.isneginf(sims)
     total = member.T @ np.where(blocked, 0.0, sims) @ member
-    bad = member.T @ blocked.astype(float) @ member
+    bad = (member > 0).T.astype(float) @ blocked.astype(float) @ (member > 0).astype(float)
     size = member.sum(axis=0)
 
     def row(i: int) -> np.ndarray:
