@@ -170,7 +170,8 @@ def main() -> None:
     if f1s:
         print(f"random orders, four batches each ({args.orders} runs): B3 F1 min {min(f1s):.1f}, max {max(f1s):.1f}")
     if args.json:
-        args.json.write_text(json.dumps({**result, "four_batches": grown, "order_f1": f1s}, indent=1) + "\n", encoding="utf-8")
+        out = {**result, "four_batches": grown, "order_f1": f1s}
+        args.json.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -295,3 +295,40 @@ def test_a_later_run_finds_near_copies_through_the_store_not_an_index_in_memory(
     near = {source: n for source, _, n in rows}
     assert near[str(tmp_path / "copy2.txt")] in {original, key[str(tmp_path / "copy1.txt")]}
     store.close()
+
+
+def test_triage_asks_the_store_and_holds_only_the_batches_in_flight(tmp_path: Path) -> None:
+    from storylens.engine.stages import Work
+    from storylens.model import Article
+    from storylens.store.db import Store
+    from storylens.store.ingest import Seen, Summary, triage
+
+    def work(key: str, text: str, source: str) -> Work:
+        return Work(key, source, Article(id=key, raw=text, text=text))
+
+    path = tmp_path / "t.duckdb"
+    store = Store(path)
+    seen, summary = Seen(store), Summary()
+    same, other = "The port reopened on Friday.", "The strike went on."
+    batch = [work("x", same, "a:1"), work("x", same, "a:2"), work("x", other, "a:3"), work("y", same, "a:4")]
+    todo, failed, duplicates = triage(batch, seen, summary)
+    assert [w.key for w in todo] == ["x"]
+    assert [(w.key, w.stage) for w in failed] == [("x#a:3", "load")]  # one id, two texts: reported
+    assert duplicates == [("x#a:2", "a:2", "x"), ("y", "a:4", "x")]
+    # The executor runs a batch ahead: the next one is triaged before this one is written.
+    ahead, _, ahead_duplicates = triage([work("z", same, "b:1")], seen, summary)
+    assert ahead == [] and ahead_duplicates == [("z", "b:1", "x")]
+    todo[0].error, todo[0].stage = "failed in a stage", "resolve"
+    store.write(failed + todo, duplicates)
+    seen.written(failed + todo, duplicates)
+    store.write([], ahead_duplicates)
+    seen.written([], ahead_duplicates)
+    assert not seen._keys and not seen._hashes  # the store answers for everything written
+    _, _, again = triage([work("x", same, "c:1")], seen, summary)
+    assert again == [("x#c:1", "c:1", "x")]  # met again in this run: a duplicate
+    store.close()
+    rerun = Store(path)
+    later = Summary()
+    assert triage([work("x", same, "a:1"), work("y", same, "a:4")], Seen(rerun), later) == ([], [], [])
+    assert later.already_done == 2  # a later run: earlier work, not duplicates
+    rerun.close()

@@ -146,13 +146,13 @@ def ingest_ray_data(
 
     ray = import_ray()
     from storylens.store.ingest import INGEST_SUFFIXES, Seen, Summary
-    from storylens.store.near_dups import NearDuplicates
 
     paths = [str(p.resolve()) for p in expand(sources, INGEST_SUFFIXES)]
     missing = [p for p in paths if not Path(p).is_file()]
     summary = Summary()
-    seen = Seen(store.done_keys(), store.text_hashes(), NearDuplicates(stored=store.near_candidates))
-    errors = [(f"error:{p}", p, "load", f"{p}: no such file") for p in missing if f"error:{p}" not in seen.done]
+    seen = Seen(store)
+    recorded = store.known([f"error:{p}" for p in missing])
+    errors = [(f"error:{p}", p, "load", f"{p}: no such file") for p in missing if f"error:{p}" not in recorded]
     if errors:
         store.write_rows([], errors)
         summary.errors += len(errors)
@@ -168,7 +168,8 @@ def ingest_ray_data(
         ctx.enable_progress_bars = False
         # Small blocks: a single JSONL file of articles still spreads over every actor.
         ctx.target_max_block_size = BLOCK_BYTES
-        done = frozenset(k for k, h in seen.done.items() if h)
+        # Stored articles are not read again; this set of keys goes to every reader.
+        done = store.article_keys()
         # Reading and cleaning are light next to parsing: they share a CPU.
         ds = ray.data.read_binary_files(paths, include_paths=True, num_cpus=0.25)
         ds = ds.flat_map(_read, fn_kwargs={"index": index, "done": done}, num_cpus=0.25)
@@ -237,7 +238,7 @@ def _load(
             data["minhash"] = w.signature or None
             article_rows.append(data)
         store.write_rows(article_rows, errors, duplicates)
-        seen.near.written([w.key for w in todo])
+        seen.written(failed + todo, duplicates)
         count(failed + todo, duplicates, summary)
         if on_batch is not None:
             on_batch(len(group))

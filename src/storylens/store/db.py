@@ -8,6 +8,7 @@ already in ``articles``, ``skipped`` or ``errors``: each input is stored once.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,10 @@ ALTER TABLE articles ADD COLUMN IF NOT EXISTS minhash BLOB;
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS parse BLOB;
 CREATE TABLE IF NOT EXISTS skipped (key TEXT PRIMARY KEY, source TEXT, reason TEXT, same_as TEXT);
 CREATE TABLE IF NOT EXISTS errors (key TEXT PRIMARY KEY, source TEXT, stage TEXT, reason TEXT);
+-- The ingest run (one per open store) that wrote each row: a key met twice in one run is a duplicate.
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS ingest_run TEXT;
+ALTER TABLE skipped ADD COLUMN IF NOT EXISTS ingest_run TEXT;
+ALTER TABLE errors ADD COLUMN IF NOT EXISTS ingest_run TEXT;
 CREATE TABLE IF NOT EXISTS stories (article_key TEXT PRIMARY KEY, story INTEGER NOT NULL);
 -- The LSH bucket of each band of each stored article's MinHash (store/near_dups.py).
 CREATE TABLE IF NOT EXISTS near_bands (bucket BIGINT NOT NULL, key TEXT NOT NULL);
@@ -64,7 +69,10 @@ ARTICLE_COLUMNS = (
     "resolved", "edits", "clusters", "text_hash", "quotes", "claims", "near_duplicate_of", "minhash",
     "parse",
 )  # fmt: skip
-_INSERT = f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})"
+_INSERT = (
+    f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}, ingest_run) "
+    f"VALUES ({', '.join('?' * (len(ARTICLE_COLUMNS) + 1))})"
+)
 
 
 def article_row(item: Work) -> dict[str, Any]:
@@ -106,6 +114,7 @@ class Store:
             self.con = duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as e:
             raise StorylensError(f"--db {path}: cannot open ({e})") from None
+        self.run = uuid.uuid4().hex
         if not read_only:
             self.con.execute(f"SET memory_limit = '{WRITE_MEMORY_LIMIT}'")
             self.con.execute(SCHEMA)
@@ -114,13 +123,34 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
-    def done_keys(self) -> dict[str, str]:
-        """Every key already handled, with its text hash ("" when none was stored)."""
+    def known(self, keys: Sequence[str]) -> dict[str, tuple[str, bool]]:
+        """Those of ``keys`` already handled: key -> (its text hash, "" when none was
+        stored; whether this store object's run wrote it). Asked a batch at a time,
+        so the driver never holds every key of the archive."""
+        if not keys:
+            return {}
         rows = self.con.execute(
-            "SELECT key, text_hash FROM articles UNION ALL SELECT key, '' FROM skipped "
-            "UNION ALL SELECT key, '' FROM errors"
+            "WITH k AS (SELECT DISTINCT unnest(?::VARCHAR[]) AS key) "
+            "SELECT key, text_hash, ingest_run FROM articles JOIN k USING (key) "
+            "UNION ALL SELECT key, '', ingest_run FROM skipped JOIN k USING (key) "
+            "UNION ALL SELECT key, '', ingest_run FROM errors JOIN k USING (key)",
+            [list(keys)],
         ).fetchall()
-        return dict(rows)
+        return {key: (text_hash, run == self.run) for key, text_hash, run in rows}
+
+    def holders(self, text_hashes: Sequence[str]) -> dict[str, str]:
+        """Text hash -> key of the stored article with that text, for those of ``text_hashes`` stored."""
+        if not text_hashes:
+            return {}
+        return dict(
+            self.con.execute(
+                "SELECT text_hash, key FROM articles WHERE text_hash IN (SELECT unnest(?::VARCHAR[]))",
+                [list(text_hashes)],
+            ).fetchall()
+        )
+
+    def article_keys(self) -> frozenset[str]:
+        return frozenset(k for (k,) in self.con.execute("SELECT key FROM articles").fetchall())
 
     def near_candidates(self, buckets: Sequence[int]) -> list[tuple[int, str, bytes]]:
         """(bucket, key, MinHash) of stored articles with a band in one of ``buckets``."""
@@ -141,9 +171,6 @@ class Store:
             shape = lsh_shape()
             bands = [(b, key) for key, packed in rows for b in band_buckets(packed, *shape)]
             self.con.executemany("INSERT INTO near_bands VALUES (?, ?)", bands)
-
-    def text_hashes(self) -> dict[str, str]:
-        return dict(self.con.execute("SELECT text_hash, key FROM articles").fetchall())
 
     def write(self, items: Iterable[Work], duplicates: Iterable[tuple[str, str, str]] = ()) -> None:
         """One transaction: every item's results (or its error), or none of them."""
@@ -166,15 +193,21 @@ class Store:
         try:
             bands = []
             for row in rows:
-                self.con.execute(_INSERT, [row[c] for c in ARTICLE_COLUMNS])
+                self.con.execute(_INSERT, [*(row[c] for c in ARTICLE_COLUMNS), self.run])
                 if row["minhash"]:
                     bands += [(b, row["key"]) for b in band_buckets(row["minhash"], *lsh_shape())]
             if bands:
                 self.con.executemany("INSERT INTO near_bands VALUES (?, ?)", bands)
             for error in errors:
-                self.con.execute("INSERT INTO errors VALUES (?, ?, ?, ?)", list(error))
+                self.con.execute(
+                    "INSERT INTO errors (key, source, stage, reason, ingest_run) VALUES (?, ?, ?, ?, ?)",
+                    [*error, self.run],
+                )
             for key, source, same_as in duplicates:
-                self.con.execute("INSERT INTO skipped VALUES (?, ?, 'duplicate', ?)", [key, source, same_as])
+                self.con.execute(
+                    "INSERT INTO skipped (key, source, reason, same_as, ingest_run) VALUES (?, ?, 'duplicate', ?, ?)",
+                    [key, source, same_as, self.run],
+                )
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")

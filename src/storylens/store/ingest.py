@@ -42,8 +42,6 @@ class Summary:
     already_done: int = 0
     by_stage: dict[str, int] = field(default_factory=dict)
     stages: StageStats = field(default_factory=StageStats)
-    # Keys first seen in this run: meeting one again is a duplicate, not earlier work.
-    run_keys: set[str] = field(default_factory=set)
 
 
 def _record_input(data: object, where: str) -> Work:
@@ -193,7 +191,7 @@ def ingest(
         from storylens.engine.ray_data import ingest_ray_data
 
         return ingest_ray_data(sources, store, default_stages(), workers, address, batch, on_batch)
-    seen = Seen(store.done_keys(), store.text_hashes(), NearDuplicates(stored=store.near_candidates))
+    seen = Seen(store)
     summary = Summary()
     if executor is not None:
         _ingest_all(sources, executor, store, seen, summary, batch, on_batch)
@@ -203,14 +201,43 @@ def ingest(
     return summary
 
 
-@dataclass(slots=True)
 class Seen:
-    """What the store and this run already hold: keys with their text hashes,
-    text hashes with their keys, and MinHash signatures."""
+    """What is already handled: the store answers a batch's keys and text hashes
+    (so the driver's memory does not grow with the archive); what this run has
+    triaged but not yet written is held here until ``written``."""
 
-    done: dict[str, str]
-    hashes: dict[str, str]
-    near: NearDuplicates
+    def __init__(self, store: Store, near: NearDuplicates | None = None) -> None:
+        self.store = store
+        self.near = near or NearDuplicates(stored=store.near_candidates)
+        self._keys: dict[str, str] = {}  # key -> text hash
+        self._hashes: dict[str, str] = {}  # text hash -> key
+
+    def keys(self, keys: list[str]) -> dict[str, tuple[str, bool]]:
+        """Those of ``keys`` handled before: key -> (text hash or "", whether this run handled it)."""
+        found = self.store.known(keys)
+        found.update((k, (self._keys[k], True)) for k in keys if k in self._keys)
+        return found
+
+    def holders(self, hashes: list[str]) -> dict[str, str]:
+        """Text hash -> key of the article kept with that text, for those of ``hashes`` kept."""
+        found = self.store.holders(hashes)
+        found.update((h, self._hashes[h]) for h in hashes if h in self._hashes)
+        return found
+
+    def hold(self, key: str, text_hash: str = "", kept: bool = False) -> None:
+        self._keys[key] = text_hash
+        if kept:
+            self._hashes[text_hash] = key
+
+    def written(self, items: Iterable[Work], duplicates: Iterable[tuple[str, str, str]]) -> None:
+        """These are in the store now: it answers for them."""
+        for w in items:
+            self._keys.pop(w.key, None)
+            if w.text_hash and self._hashes.get(w.text_hash) == w.key:
+                del self._hashes[w.text_hash]
+        for key, _, _ in duplicates:
+            self._keys.pop(key, None)
+        self.near.written([w.key for w in items])
 
 
 def _ingest_all(
@@ -236,7 +263,7 @@ def _ingest_all(
         size, failed, duplicates = waiting.popleft()
         summary.stages.add(stats)
         store.write(failed + processed, duplicates)
-        seen.near.written([w.key for w in processed])
+        seen.written(failed + processed, duplicates)
         count(failed + processed, duplicates, summary)
         if on_batch is not None:
             on_batch(size)
@@ -258,36 +285,43 @@ def triage(
     """Split a batch, in input order, into (new articles to process, inputs that
     failed to load or reuse an id, duplicates as (key, source, same_as));
     inputs already stored are counted and dropped. Near-copies are marked."""
-    done, hashes = seen.done, seen.hashes
+    hashed = [item.text_hash or (content_hash(item.article.text) if item.article is not None else "") for item in group]
+    known = seen.keys([k for item in group for k in (item.key, f"{item.key}#{item.source}")])
+    holders = seen.holders(sorted({h for h in hashed if h}))
     todo: list[Work] = []
     duplicates: list[tuple[str, str, str]] = []
     failed: list[Work] = []
-    for item in group:
-        h = item.text_hash or (content_hash(item.article.text) if item.article is not None else "")
-        if item.key in done:
-            if h and done[item.key] and done[item.key] != h:
+    for item, h in zip(group, hashed, strict=True):
+        if item.key in known:
+            old_hash, this_run = known[item.key]
+            repeat = f"{item.key}#{item.source}"
+            if h and old_hash and old_hash != h:
                 # The same id for another text: report it, never merge it.
-                clash = f"{item.key}#{item.source}"
-                if clash not in done:
-                    done[clash] = ""
+                if repeat not in known:
+                    known[repeat] = ("", True)
+                    seen.hold(repeat)
                     reason = f"{item.source}: id '{item.key}' is already used by another article; not stored"
-                    failed.append(Work(clash, item.source, error=reason, stage="load"))
+                    failed.append(Work(repeat, item.source, error=reason, stage="load"))
                 continue
-            if item.key in summary.run_keys and f"{item.key}#{item.source}" not in done:
-                done[f"{item.key}#{item.source}"] = ""
-                duplicates.append((f"{item.key}#{item.source}", item.source, item.key))
+            if this_run and repeat not in known:
+                # Met twice in this run: a duplicate, not earlier work.
+                known[repeat] = ("", True)
+                seen.hold(repeat)
+                duplicates.append((repeat, item.source, item.key))
                 continue
             summary.already_done += 1
             continue
-        done[item.key] = h
-        summary.run_keys.add(item.key)
+        known[item.key] = (h, True)
         if item.article is None:
+            seen.hold(item.key, h)
             failed.append(item)
             continue
-        if h in hashes:
-            duplicates.append((item.key, item.source, hashes[h]))
+        if h in holders:
+            seen.hold(item.key, h)
+            duplicates.append((item.key, item.source, holders[h]))
             continue
-        hashes[h] = item.key
+        holders[h] = item.key
+        seen.hold(item.key, h, kept=True)
         item.text_hash = h
         todo.append(item)
     # Near-copies in one go: one question to the store for the whole batch.
