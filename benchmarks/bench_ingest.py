@@ -3,7 +3,11 @@
 Articles: the ECB+ train and dev texts (772 real news articles), repeated with
 a "Copy N." first line until ``--articles`` are reached, written to one JSONL
 file. Each configuration runs in a fresh interpreter:
-- ``parse``: ``nlp.pipe`` over the texts in one process (the spaCy parse alone);
+- ``parse``: ``nlp.pipe`` over the texts in one process with the spaCy model
+  as its package ships it (the bare spaCy parse);
+- ``parse:storylens``: the same with storylens's pipeline (the same model, its
+  attribute ruler matched over arrays: ``nlp/attribute_rules.py``), the parse
+  that ingest runs;
 - ``local:W``: ``storylens ingest --workers W`` (clean, parse, coreference,
   store), the local engine;
 - ``ray:W``: the same with ``--engine ray`` on a local Ray instance (W actors).
@@ -45,10 +49,12 @@ def corpus(n: int, path: Path) -> int:
 
 def child(config: str, jsonl: Path, db: Path) -> dict:
     t = time.perf_counter()
-    if config == "parse":
-        from storylens.nlp.pipeline import load_pipeline
+    if config in ("parse", "parse:storylens"):
+        import spacy
 
-        nlp = load_pipeline()
+        from storylens.nlp.pipeline import DEFAULT_MODEL, load_pipeline
+
+        nlp = load_pipeline() if config == "parse:storylens" else spacy.load(DEFAULT_MODEL)
         texts = [json.loads(line)["text"] for line in jsonl.open(encoding="utf-8")]
         for _ in nlp.pipe(texts, batch_size=8):
             pass
@@ -164,7 +170,7 @@ def main() -> None:
         print(json.dumps(child(args.child, args.jsonl, args.db)))
         return
     if not args.configs:
-        args.configs = ["parse", "local:1", "local:2"] + (["ray:2"] if args.engine == "ray" else [])
+        args.configs = ["parse", "parse:storylens", "local:1", "local:2"] + (["ray:2"] if args.engine == "ray" else [])
     elif args.configs == ["none"]:
         args.configs = []  # story clustering only
     results: dict = {"configs": {}}
@@ -172,19 +178,22 @@ def main() -> None:
         jsonl = Path(tmp) / "articles.jsonl"
         words = corpus(args.articles, jsonl)
         print(f"{args.articles} articles, {words:,} words; {os.cpu_count()} cores", flush=True)
-        print(f"{'config':>8} {'seconds':>8} {'art/s':>7} {'driver MiB':>10} {'workers MiB':>11}  stages (s)")
+        print(f"{'config':>15} {'seconds':>8} {'art/s':>7} {'driver MiB':>10} {'workers MiB':>11}  stages (s)")
         for config in args.configs:
             r = measure(config, jsonl, Path(tmp))
             results["configs"][config] = r
             print(
-                f"{config:>8} {r['seconds']:8.1f} {r['stored'] / r['seconds']:7.2f} {r['driver_mib']:10.0f} "
+                f"{config:>15} {r['seconds']:8.1f} {r['stored'] / r['seconds']:7.2f} {r['driver_mib']:10.0f} "
                 f"{r['workers_mib']:11.0f}  {r.get('stages', '')}",
                 flush=True,
             )
     c = results["configs"]
     if "parse" in c and "local:1" in c:
         extra = c["local:1"]["seconds"] / c["parse"]["seconds"] - 1
-        print(f"ingest with one worker costs {extra:+.0%} beyond the bare parse of the same texts")
+        print(f"ingest with one worker costs {extra:+.0%} beyond the bare spaCy parse of the same texts")
+    if "parse:storylens" in c and "local:1" in c:
+        extra = c["local:1"]["seconds"] / c["parse:storylens"]["seconds"] - 1
+        print(f"ingest with one worker costs {extra:+.0%} beyond storylens's own parse of the same texts")
     for w in ("1", "2", "4"):
         if f"local:{w}" in c and f"ray:{w}" in c:
             ratio = c[f"ray:{w}"]["seconds"] / c[f"local:{w}"]["seconds"]
