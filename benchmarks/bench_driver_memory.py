@@ -2,11 +2,13 @@
 
 The stages are replaced by canned results (the resolutions, parses and claims
 of 40 real ECB+ articles, resolved once and handed out in turn), so what grows
-is what the driver keeps: the near-duplicate index, the keys and hashes it has
-seen, DuckDB. Input: ``--articles`` ECB+ texts, each with a "Copy N." first
-line so none is an exact duplicate. Printed: resident MiB every 2,000
-articles, the highest resident MiB (sampled every 10 ms) and when it came,
-and how many near-duplicate buckets the store holds (the index lives there).
+is what the driver keeps: near-duplicate signatures and the keys and hashes of
+the batches in flight (the store answers for the rest), and DuckDB. Input:
+``--articles`` ECB+ texts, each with a "Copy N." first line so none is an
+exact duplicate. Printed: resident MiB every 2,000
+articles (in brackets, what DuckDB reports as its own, ``duckdb_memory()``),
+the highest resident MiB (sampled every 10 ms) and when it came, and how many
+near-duplicate buckets the store holds (the index lives there).
 
     .venv/bin/python benchmarks/bench_driver_memory.py [--articles 10000]
 """
@@ -68,7 +70,7 @@ def main() -> None:
     args = ap.parse_args()
     from storylens.engine.stages import ResolveStage, Work, run_stages
     from storylens.model import Article
-    from storylens.store.db import Store
+    from storylens.store.db import WRITE_MEMORY_LIMIT, Store
     from storylens.store.ingest import ingest
 
     rows = [json.loads(line) for line in ECB.open(encoding="utf-8")]
@@ -94,7 +96,8 @@ def main() -> None:
         def advance(n: int) -> None:
             done[0] += n
             if done[0] % 2000 < n:
-                marks.append(f"{done[0]}: {rss_mib():.0f}")
+                duck = store.con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()[0]
+                marks.append(f"{done[0]}: {rss_mib():.0f} ({duck / 2**20:.0f})")
 
         threading.Thread(target=sample, daemon=True).start()
         t = time.perf_counter()
@@ -103,7 +106,7 @@ def main() -> None:
         bands = store.con.execute("SELECT count(*) FROM near_bands").fetchone()[0]
         store.close()
     print(f"{args.articles} articles through the driver in {seconds:.1f} s (stages canned)")
-    print(f"resident MiB: start {start:.0f}; " + ", ".join(marks))
+    print(f"resident MiB (DuckDB's own, of its {WRITE_MEMORY_LIMIT} cap): start {start:.0f}; " + ", ".join(marks))
     print(f"highest resident MiB {peak[0]:.0f}, after {peak[1]} articles")
     print(f"near-duplicate buckets in the store: {bands:,} rows")
 
