@@ -32,6 +32,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_resolve.py
 	$(BIN)/python benchmarks/bench_compare.py
 	$(BIN)/python benchmarks/bench_encoder.py
+	$(BIN)/python benchmarks/bench_attribute_ruler.py
 	$(BIN)/python benchmarks/bench_quotes.py
 	$(BIN)/python benchmarks/claim_precision.py
 	$(BIN)/python benchmarks/claim_pairs.py --pairs ../shared/benchmarks/mrpc/dev.tsv
