@@ -52,12 +52,14 @@ def test_patterns_it_cannot_compile_go_to_a_matcher() -> None:
     ruler = nlp.add_pipe("attribute_ruler")
     ruler.add([[{"LOWER": "big", "OP": "+"}, {"LOWER": "deal"}]], {"LEMMA": "BIGDEAL"}, index=-1)
     ruler.add([[{"ORTH": "deal"}]], {"NORM": "agreement"})
+    ruler.add([[{}, {}, {}, {}]], {"LEMMA": "FOURTH"}, index=-1)  # wildcards only: read no column
     use_array_attribute_ruler(nlp)
     fast = nlp.get_pipe("attribute_ruler")
     assert isinstance(fast, ArrayAttributeRuler)
     doc = nlp("a big big deal")
-    assert doc[3].lemma_ == "BIGDEAL" and doc[3].norm_ == "agreement"
-    assert len(fast.patterns) == 2 and len(fast._rest) == 1  # the OP pattern is left to the Matcher
+    assert doc[3].lemma_ == "FOURTH" and doc[3].norm_ == "agreement"  # later patterns win, as in spaCy's
+    assert len(fast.patterns) == 3 and len(fast._rest) == 1  # the OP pattern is left to the Matcher
+    assert nlp("a big deal")[2].lemma_ == "BIGDEAL"
 
 
 @pytest.mark.parametrize("text", ["", " ", "word"])

@@ -150,7 +150,12 @@ class ArrayAttributeRuler(AttributeRuler):
         found: list[tuple[int, int, int, int]] = []
         n = len(doc)
         if n and self._rules:
-            table = doc.to_array(self._columns).reshape(n, len(self._columns))
+            # Patterns of wildcard tokens ({}) alone read no column.
+            table = (
+                doc.to_array(self._columns).reshape(n, len(self._columns))
+                if self._columns
+                else np.zeros((n, 0), dtype=np.uint64)
+            )
             for rule in self._rules:
                 width = len(rule.columns)
                 if width > n:
