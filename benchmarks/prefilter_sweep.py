@@ -62,7 +62,8 @@ def main() -> None:
     cross = owner[:, None] < owner[None, :]
     texts = [c.resolved for c in claims]
     shipped_v = embedder.encode(texts)
-    full_v = encode(*load_encoder(None), texts)[0]
+    full_bert, tokenizer = load_encoder(None)
+    full_v = encode(full_bert, tokenizer, texts)[0]
     shipped, full = (shipped_v @ shipped_v.T)[cross], (full_v @ full_v.T)[cross]
     print(f"20 articles: {len(texts)} claims, {int(cross.sum())} cross-article pairs")
     print("prefilter  train same-claim kept  dev acc / F1  pairs (shipped)  pairs (MiniLM-L6)")
@@ -73,7 +74,6 @@ def main() -> None:
         print(f"{t:9.2f} {kept:21.1f} {acc:8.1f} / {f1:4.1f} {n_shipped:16d} {n_full:18d}")
 
     five = [c for c, o in zip(claims, owners, strict=True) if o < 5]
-    tokenizer = load_encoder(None)[1]
 
     def tokens(items: list[str]) -> int:
         return sum(len(ids) for ids in tokenizer(items)["input_ids"]) if items else 0

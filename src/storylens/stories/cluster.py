@@ -214,17 +214,17 @@ class StoryClusterer:
         sims, mean = _similarities(vectors, members)
         k, n = len(stories), len(block)
         days = np.array([item.when.toordinal() if item.when else np.nan for item in block])
-        far = np.abs(days[:, None] - days[None, :]) > self.settings.max_days  # False where either is undated
-        sims[k:, k:][far] = -np.inf
         first = np.array([s.first.toordinal() if s.first else np.nan for s in stories]).reshape(-1, 1)
         last = np.array([s.last.toordinal() if s.last else np.nan for s in stories]).reshape(-1, 1)
-        gap = np.maximum(first - days[None, :], days[None, :] - last)  # NaN where either is undated
-        sims[:k, k:][gap > self.settings.max_days] = -np.inf
-        sims[k:, :k] = sims[:k, k:].T
+        # Dated units too far apart never share a story (comparisons with NaN, undated, are False).
+        far = np.zeros((k + n, k + n), dtype=bool)
+        far[k:, k:] = np.abs(days[:, None] - days[None, :]) > self.settings.max_days
+        far[:k, k:] = np.maximum(first - days[None, :], days[None, :] - last) > self.settings.max_days
+        far[k:, :k] = far[:k, k:].T
+        sims[far] = -np.inf
+        mean[far] = -np.inf
         groups = complete_linkage(sims, self.settings.threshold)
         if self.settings.join_threshold is not None:
-            mean[np.isneginf(sims)] = -np.inf
-            mean[k:, k:] = sims[k:, k:]
             # A stored story counts as the members it was judged by, as if they had arrived in this block.
             weights = np.array([len(m) or 1 for m in members] + [1] * n, dtype=float)
             groups = join_groups(mean, groups, self.settings.join_threshold, weights)
