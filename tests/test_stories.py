@@ -7,6 +7,7 @@ from datetime import date
 import numpy as np
 
 from storylens.stories.cluster import StoryClusterer, terms
+from storylens.stories.settings import StorySettings
 
 QUAKE_A = (
     "A magnitude 6.1 earthquake struck Aceh province in Indonesia on Tuesday, killing at least 22 people in "
@@ -101,14 +102,46 @@ def test_groups_join_on_mean_similarity_unless_a_pair_is_forbidden() -> None:
 
 
 def test_a_stored_story_is_judged_by_its_least_like_member_then_joined_by_mean() -> None:
-    from storylens.stories.cluster import _similarities
+    from dataclasses import replace
 
+    from storylens.stories.cluster import _similarities
+    from storylens.stories.pair_score import PairWeights
+
+    # Scores as plain cosines, so the cells can be read off.
+    cosine_only = replace(StorySettings(), pair=PairWeights(0.0, 1.0, 1.0, 1.0, 0.0, 0.0))
     articles = [{"x": 1.0}]
     members = [[{"x": 1.0}, {"y": 1.0}]]  # one recent member like the article, one unlike it
-    least, mean = _similarities(articles, members)
+    least, mean = _similarities(articles, [(None,)], members, [[(None,), (None,)]], cosine_only)
     assert least[0, 1] == least[1, 0] == 0.0  # complete linkage sees the story as its two members
     assert mean[0, 1] == mean[1, 0] == 0.5
     assert np.isneginf(least[0, 0]) and np.isneginf(mean[1, 1])
+
+
+def test_a_main_person_missing_from_the_other_article_lowers_the_score() -> None:
+    from storylens.stories.pair_score import PairWeights, features, main_actors, scores, units
+
+    vec = {"chargers": 0.6, "dui": 0.6, "arrested": 0.529}
+    jackson = main_actors([("Vincent Jackson", "PERSON", 9), ("A.J. Smith", "PERSON", 2), ("San Diego", "GPE", 4)])
+    williams = main_actors([("Jamal Williams", "PERSON", 8), ("Vincent Jackson", "PERSON", 3)])
+    assert jackson == ("jackson",) and williams == ("williams",)
+    # The Williams article names Jackson (an earlier arrest); the Jackson article never names Williams.
+    u = units(
+        [
+            {**vec, "e:vincent jackson": 0.1},
+            {**vec, "e:jamal williams": 0.1, "e:vincent jackson": 0.05},
+            {**vec, "jackson": 0.1},
+        ],
+        [jackson, williams, jackson],
+    )
+    f = features(u, u)
+    assert f["person_missing_one"][0, 1] == f["person_missing_one"][1, 0] == 1.0
+    assert f["person_missing_both"][0, 1] == 0.0
+    assert f["person_missing_one"][0, 2] == 0.0  # the third names Jackson only as a word of its text
+    # Same words, same weights: the pair whose main people differ scores lower.
+    cosine, odds = scores(u, u, PairWeights())
+    assert odds[0, 1] < odds[0, 2]
+    assert abs(cosine[0, 1] - cosine[0, 2]) < 0.05
+    assert units([vec], [(None,)]).actor[0].nnz == 0  # no person, no penalty either way
 
 
 def test_join_weights_count_a_unit_as_several() -> None:

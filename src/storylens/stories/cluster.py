@@ -32,7 +32,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
+from storylens.stories.pair_score import Units, main_actors, scores, units
 from storylens.stories.settings import DEFAULT, StorySettings
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]+|\d[\d,.]*")
@@ -89,21 +91,24 @@ def entity_terms(entities: Iterable[Entity], settings: StorySettings = DEFAULT) 
 
 
 @dataclass(slots=True)
+class Item:
+    article_id: str
+    counts: Counter[str]
+    when: date | None
+    actors: tuple[str | None, ...] = ()
+
+
+@dataclass(slots=True)
 class Story:
     id: int
     counts: Counter[str] = field(default_factory=Counter)
     articles: list[str] = field(default_factory=list)
     first: date | None = None
     last: date | None = None
-    # The latest members' term counts: what a new article must agree with.
-    recent: deque[Counter[str]] = field(default_factory=deque)
-
-
-@dataclass(slots=True)
-class Item:
-    article_id: str
-    counts: Counter[str]
-    when: date | None
+    # The latest members: what a new article must agree with.
+    recent: deque[Item] = field(default_factory=deque)
+    # The centroid's strongest terms and weights when the story last changed: what finds it.
+    top: dict[str, float] = field(default_factory=dict)
 
 
 class StoryClusterer:
@@ -128,18 +133,14 @@ class StoryClusterer:
     def _top_terms(self, vec: dict[str, float]) -> list[str]:
         return [t for t, _ in sorted(vec.items(), key=lambda kv: -kv[1])[: self.settings.index_terms]]
 
-    def _gap(self, story: Story, when: date | None) -> int:
-        if when is None or story.first is None or story.last is None:
-            return 0
-        return max((story.first - when).days, (when - story.last).days, 0)
-
     def _item(
         self, article_id: str, title: str | None, text: str, when: date | None, entities: Iterable[Entity]
     ) -> Item:
+        entities = list(entities)
         counts = terms(title, text, self.settings) + entity_terms(entities, self.settings)
         self.n_docs += 1
         self.df.update(counts.keys())
-        return Item(article_id, counts, when)
+        return Item(article_id, counts, when, main_actors(entities))
 
     def add(
         self, article_id: str, title: str | None, text: str, when: date | None = None, entities: Iterable[Entity] = ()
@@ -182,44 +183,55 @@ class StoryClusterer:
 
     def _candidates(self, vectors: list[dict[str, float]], block: list[Item]) -> list[Story]:
         """The stories each article's strongest terms point to, at most
-        ``story_candidates`` per article, nearest centroid first."""
-        cache: dict[int, dict[str, float]] = {}
-        chosen: set[int] = set()
+        ``story_candidates`` per article, nearest (strongest centroid terms) first."""
         common = max(self.settings.index_min_df, self.settings.index_max_share * self.n_docs)
-        for vec, item in zip(vectors, block, strict=True):
-            found: set[int] = set()
-            for t in self._top_terms(vec):
-                # A term in a large share of the archive points everywhere: it finds no story.
-                if self.df[t] <= common:
-                    found |= self._index.get(t, set())
-            scored = []
-            for sid in found:
-                story = self.stories[sid]
-                if self._gap(story, item.when) > self.settings.max_days:
-                    continue
-                if sid not in cache:
-                    cache[sid] = self._vector(story.counts)
-                svec = cache[sid]
-                scored.append((sum(v * svec.get(t, 0.0) for t, v in vec.items()), sid))
-            scored.sort(reverse=True)
-            chosen.update(
-                sid for sim, sid in scored[: self.settings.story_candidates] if sim >= self.settings.threshold
-            )
+        found: list[set[int]] = []
+        for vec in vectors:
+            # A term in a large share of the archive points everywhere: it finds no story.
+            terms_ = [t for t in self._top_terms(vec) if self.df[t] <= common]
+            found.append(set().union(*(self._index.get(t, ()) for t in terms_)))
+        union = sorted(set().union(*found))
+        column = {sid: c for c, sid in enumerate(union)}
+        pointed = np.zeros((len(union), len(block)), dtype=bool)
+        for a, sids in enumerate(found):
+            pointed[[column[sid] for sid in sids], a] = True
+        pointed &= ~_too_far([self.stories[sid] for sid in union], block, self.settings.max_days)
+        keep = pointed.any(axis=1)
+        union = [sid for sid, k in zip(union, keep, strict=True) if k]
+        if not union:
+            return []
+        pointed = pointed[keep]
+        # Centroids are read through their strongest terms, weighed when each story last
+        # changed: recomputing every candidate's whole centroid per block would cost the most.
+        centroids, articles = _matrices([self.stories[sid].top for sid in union], vectors)
+        sims = (centroids @ articles.T).toarray()  # stories x articles
+        sims[~pointed] = -np.inf
+        top = min(self.settings.story_candidates, len(union))
+        best = np.argpartition(-sims, top - 1, axis=0)[:top]
+        chosen = {
+            union[c]
+            for c, a in zip(best.ravel(), np.tile(np.arange(len(block)), top), strict=True)
+            if sims[c, a] >= self.settings.candidate_cosine
+        }
         return [self.stories[sid] for sid in sorted(chosen)]
 
     def _place_block(self, block: list[Item]) -> list[int]:
         vectors = [self._vector(item.counts) for item in block]
         stories = self._candidates(vectors, block)
-        members = [[self._vector(c) for c in story.recent] for story in stories]
-        sims, mean = _similarities(vectors, members)
+        members = [list(story.recent) for story in stories]
+        sims, mean = _similarities(
+            vectors,
+            [item.actors for item in block],
+            [[self._vector(m.counts) for m in ms] for ms in members],
+            [[m.actors for m in ms] for ms in members],
+            self.settings,
+        )
         k, n = len(stories), len(block)
-        days = np.array([item.when.toordinal() if item.when else np.nan for item in block])
-        first = np.array([s.first.toordinal() if s.first else np.nan for s in stories]).reshape(-1, 1)
-        last = np.array([s.last.toordinal() if s.last else np.nan for s in stories]).reshape(-1, 1)
+        days = _days(block)
         # Dated units too far apart never share a story (comparisons with NaN, undated, are False).
         far = np.zeros((k + n, k + n), dtype=bool)
         far[k:, k:] = np.abs(days[:, None] - days[None, :]) > self.settings.max_days
-        far[:k, k:] = np.maximum(first - days[None, :], days[None, :] - last) > self.settings.max_days
+        far[:k, k:] = _too_far(stories, block, self.settings.max_days)
         far[k:, :k] = far[:k, k:].T
         sims[far] = -np.inf
         mean[far] = -np.inf
@@ -248,7 +260,7 @@ class StoryClusterer:
     def _join(self, story: Story, item: Item) -> None:
         story.counts.update(item.counts)
         story.articles.append(item.article_id)
-        story.recent.append(item.counts)
+        story.recent.append(item)
         while len(story.recent) > self.settings.story_members:
             story.recent.popleft()
         if item.when is not None:
@@ -256,41 +268,79 @@ class StoryClusterer:
             story.last = max(story.last or item.when, item.when)
 
     def _reindex(self, story: Story) -> None:
-        for t in self._top_terms(self._vector(story.counts)):
+        vec = self._vector(story.counts)
+        story.top = {t: vec[t] for t in self._top_terms(vec)}
+        for t in story.top:
             self._index.setdefault(t, set()).add(story.id)
 
 
-def _similarities(
-    vectors: list[dict[str, float]], members: list[list[dict[str, float]]]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Cosines between units: the candidate stories first, then the articles.
-    Returns two matrices that differ only between a story and an article: in
-    the first that cell is the article's least cosine with the story's recent
-    members (complete linkage treats a stored story as the group it is), in the
-    second their mean (what average linkage over groups reads). Two stories never join."""
-    from scipy.sparse import csr_matrix
+def _days(items: Sequence[Item]) -> np.ndarray:
+    return np.array([item.when.toordinal() if item.when else np.nan for item in items])
 
+
+def _too_far(stories: Sequence[Story], items: Sequence[Item], max_days: int) -> np.ndarray:
+    """(stories, items): True where both are dated and the item falls more than
+    ``max_days`` outside the story's dates."""
+    first = np.array([s.first.toordinal() if s.first else np.nan for s in stories]).reshape(-1, 1)
+    last = np.array([s.last.toordinal() if s.last else np.nan for s in stories]).reshape(-1, 1)
+    days = _days(items)[None, :]
+    return np.maximum(first - days, days - last) > max_days
+
+
+def _matrices(*groups: Sequence[dict[str, float]]) -> list[csr_matrix]:
+    """Each group of term vectors as sparse rows, all over one vocabulary."""
     vocab: dict[str, int] = {}
-    rows: list[dict[str, float]] = vectors + [m for ms in members for m in ms]
-    data, cols, ptr = [], [], [0]
-    for vec in rows:
-        for t, v in vec.items():
-            cols.append(vocab.setdefault(t, len(vocab)))
-            data.append(v)
-        ptr.append(len(cols))
-    matrix = csr_matrix((data, cols, ptr), shape=(len(rows), max(len(vocab), 1)))
+    built = []
+    for vectors in groups:
+        data, cols, ptr = [], [], [0]
+        for vec in vectors:
+            for t, v in vec.items():
+                cols.append(vocab.setdefault(t, len(vocab)))
+                data.append(v)
+            ptr.append(len(cols))
+        built.append((data, cols, ptr, len(vectors)))
+    width = max(len(vocab), 1)
+    return [csr_matrix((data, cols, ptr), shape=(rows, width)) for data, cols, ptr, rows in built]
+
+
+def pair_units(
+    articles: Sequence[tuple[str, str | None, str, date | None, Iterable[Entity]]], settings: StorySettings = DEFAULT
+) -> Units:
+    """The articles as ``pair_score`` units, under the IDF of these articles
+    alone: what fitting or inspecting the pair model reads."""
+    clusterer = StoryClusterer(settings)
+    items = [clusterer._item(*a) for a in articles]
+    return units([clusterer._vector(i.counts) for i in items], [i.actors for i in items])
+
+
+def _similarities(
+    vectors: list[dict[str, float]],
+    actors: list[tuple[str | None, ...]],
+    members: list[list[dict[str, float]]],
+    member_actors: list[list[tuple[str | None, ...]]],
+    settings: StorySettings = DEFAULT,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pair scores (``pair_score.scores``) between units: the candidate stories
+    first, then the articles. Returns two matrices that differ only between a
+    story and an article: in the first that cell is the article's least score
+    with the story's recent members (complete linkage treats a stored story as
+    the group it is), in the second their mean (what average linkage over groups
+    reads). Two stories never join."""
+    flat = [m for ms in members for m in ms]
+    every = units(vectors + flat, actors + [a for acts in member_actors for a in acts])
     n, k = len(vectors), len(members)
-    art = matrix[:n]
+    art = every.rows(0, n)
     least = np.full((k + n, k + n), -np.inf)
-    least[k:, k:] = (art @ art.T).toarray()
     mean = least.copy()
-    pos = n
-    for s, ms in enumerate(members):
-        if ms:
-            cos = (matrix[pos : pos + len(ms)] @ art.T).toarray()
-            least[s, k:] = least[k:, s] = cos.min(axis=0)
-            mean[s, k:] = mean[k:, s] = cos.mean(axis=0)
-        pos += len(ms)
+    least[k:, k:], mean[k:, k:] = scores(art, art, settings.pair)
+    if flat:
+        cosines, odds = scores(every.rows(n, n + len(flat)), art, settings.pair)
+        pos = 0
+        for s, ms in enumerate(members):
+            if ms:
+                least[s, k:] = least[k:, s] = cosines[pos : pos + len(ms)].min(axis=0)
+                mean[s, k:] = mean[k:, s] = odds[pos : pos + len(ms)].mean(axis=0)
+            pos += len(ms)
     np.fill_diagonal(least, -np.inf)
     np.fill_diagonal(mean, -np.inf)
     return least, mean
@@ -353,8 +403,8 @@ def join_groups(
     if g < 2:
         return groups
     member = np.zeros((len(sims), g))
-    for k, units in enumerate(groups):
-        member[units, k] = 1.0 if weights is None else weights[units]
+    for k, group in enumerate(groups):
+        member[group, k] = 1.0 if weights is None else weights[group]
     blocked = np.isneginf(sims)
     total = member.T @ np.where(blocked, 0.0, sims) @ member
     bad = (member > 0).T.astype(float) @ blocked.astype(float) @ (member > 0).astype(float)
