@@ -14,7 +14,8 @@ file. Each configuration runs in a fresh interpreter:
 Printed: seconds, articles/s, peak memory of the driver and the summed peak of
 the workers (sampled from /proc every 0.2 s), and ratios against the parse and
 against local with the same workers. Then story clustering time for 1k, 10k
-and 100k synthetic articles (``--cluster-sizes``).
+and 100k synthetic articles (``--cluster-sizes``), their stories spread over
+a year (``--cluster-days``), so a larger archive is also a denser one.
 
     .venv/bin/python benchmarks/bench_ingest.py [--articles 1000] [--engine ray|local] [--configs ...]
 """
@@ -29,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,16 +118,17 @@ def measure(config: str, jsonl: Path, tmp: Path) -> dict:
     return out
 
 
-def clustering(sizes: list[int]) -> list[tuple[int, float, int, float]]:
-    """Synthetic articles: n/8 stories spread over a year, each article a bag of
+def clustering(sizes: list[int], days: int = 365, max_days: int | None = None) -> list[tuple[int, float, int, float]]:
+    """Synthetic articles: n/8 stories spread over ``days``, each article a bag of
     its story's made-up terms and names and of general words, with two of the
     names as its people; returns (n, seconds, stories found, B3 F1 against the
-    stories made)."""
+    stories made). ``max_days``: the date gate, else the shipped one."""
     from datetime import date, timedelta
 
     from story_eval import b_cubed
     from storylens.stories.assign import CHUNK
     from storylens.stories.cluster import StoryClusterer
+    from storylens.stories.settings import DEFAULT
 
     rng = random.Random(7)
     # Made-up words of letters only, as the tokenizer reads words (a digit would make a number of it).
@@ -134,14 +137,14 @@ def clustering(sizes: list[int]) -> list[tuple[int, float, int, float]]:
     vocab, names, general = made[:20000], [w.capitalize() for w in made[20000:25000]], made[25000:29000]
     out = []
     for n in sizes:
-        clusterer = StoryClusterer()
+        clusterer = StoryClusterer(replace(DEFAULT, max_days=max_days or DEFAULT.max_days))
         articles, gold = [], {}
         for i in range(n):
             story = rng.randrange(max(1, n // 8))
             srng = random.Random(story)
             words = srng.sample(vocab, 12) + srng.sample(names, 3)
             text = " ".join(rng.choice(words) if rng.random() < 0.4 else rng.choice(general) for _ in range(150))
-            when = date(2024, 1, 1) + timedelta(days=story % 365)
+            when = date(2024, 1, 1) + timedelta(days=story % days)
             # The story's first name is its main person, as coreference clusters would give it.
             people = [(words[12], "PERSON", 4), (words[13], "PERSON", 1)]
             articles.append((f"a{i}", " ".join(words[:5]), text, when, people))
@@ -157,7 +160,8 @@ def clustering(sizes: list[int]) -> list[tuple[int, float, int, float]]:
         f1 = b_cubed(gold, pred)[2]
         out.append((n, seconds, len(clusterer.stories), f1))
         print(
-            f"story clustering: {n:>7} synthetic articles in {seconds:7.1f} s, {len(clusterer.stories)} stories "
+            f"story clustering: {n:>7} synthetic articles in {seconds:7.1f} s "
+            f"(gate {clusterer.settings.max_days} days), {len(clusterer.stories)} stories "
             f"found for {len(set(gold.values()))} made (B3 F1 {f1:.1f})",
             flush=True,
         )
@@ -172,6 +176,10 @@ def main() -> None:
         "--configs", nargs="+", help="runs to make, e.g. parse local:1 local:2 ray:2 (none: clustering only)"
     )
     ap.add_argument("--cluster-sizes", type=int, nargs="*", default=[1000, 10000, 100000])
+    ap.add_argument(
+        "--cluster-days", type=int, default=365, help="days the synthetic stories spread over (more: a sparser archive)"
+    )
+    ap.add_argument("--cluster-max-days", type=int, help="the stories' date gate (default: the shipped one)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--jsonl", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--db", type=Path, help=argparse.SUPPRESS)
@@ -210,7 +218,7 @@ def main() -> None:
             ratio = c[f"ray:{w}"]["seconds"] / c[f"local:{w}"]["seconds"]
             print(f"ray / local with {w} workers: {ratio:.2f}x the time")
     if args.cluster_sizes:
-        results["clustering"] = clustering(args.cluster_sizes)
+        results["clustering"] = clustering(args.cluster_sizes, args.cluster_days, args.cluster_max_days)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
 

@@ -1,25 +1,28 @@
 """Incremental story clustering: new articles join existing stories or start new
 ones; stories already stored never move or merge.
 
-Similarity is the cosine of TF-IDF vectors in which the words that tell two
-events of the same kind apart weigh most: names (capitalised words), numbers
-and years, the named entities of the article's coreference clusters (weighted
-by how often each is mentioned), besides content words. Document frequencies
-grow as articles arrive, so vectors use the IDF of the moment.
+Articles are TF-IDF vectors in which the words that tell two events of the
+same kind apart weigh most: names (capitalised words), numbers and years, the
+named entities of the article's coreference clusters (weighted by how often
+each is mentioned), besides content words. Document frequencies grow as
+articles arrive, so vectors use the IDF of the moment.
 
-New articles are grouped by complete-linkage agglomerative clustering: a group
-stands only if every pair in it reaches the threshold, which keeps two events
-of one kind (two arrests of one team's players) from chaining together the way
-a running centroid lets them. Groups whose mean pairwise cosine is high then
-join (average linkage over the groups, ``join_groups``): one event's coverage
-that complete linkage left in two tight groups. Existing stories take part as fixed groups,
-represented by their most recent members, and never merge with each other: complete
-linkage reads an article's least cosine with those members (as if they had
-arrived with it), the join their mean, a story weighing as many units as members. The
-new articles go in date-ordered blocks, and each block sees only the few stories
-an inverted index of story terms proposes, so the work per article stays near
-constant as the archive grows. Two dated articles more than ``max_days`` apart
-never share a story.
+New articles are grouped by complete-linkage agglomerative clustering on the
+cosine: a group stands only if every pair in it reaches the threshold, which
+keeps two events of one kind (two arrests of one team's players) from chaining
+together the way a running centroid lets them. Groups whose mean pair score
+(``pair_score``: the log-odds that two articles report one event, from their
+cosine by kind of term and whether each one's main person is named in the
+other) is high then join (average linkage over the groups, ``join_groups``):
+one event's coverage that complete linkage left in two tight groups. Existing
+stories take part as fixed groups, represented by their most recent members,
+and never merge with each other: complete linkage reads an article's least
+cosine with those members (as if they had arrived with it), the join their
+mean score, a story weighing as many units as members. The new articles go in
+date-ordered blocks, and each block sees only the few stories an inverted
+index of story terms proposes, so the work per article stays near constant as
+the archive grows. Two dated articles more than ``max_days`` apart never share
+a story.
 """
 
 from __future__ import annotations
@@ -96,6 +99,9 @@ class Item:
     counts: Counter[str]
     when: date | None
     actors: tuple[str | None, ...] = ()
+    # As a stored story's member: its vector, and the archive size whose IDF it used.
+    vector: dict[str, float] | None = None
+    vector_docs: int = 0
 
 
 @dataclass(slots=True)
@@ -129,6 +135,14 @@ class StoryClusterer:
         vec = {t: (1 + math.log(c)) * self._idf(t) for t, c in counts.items() if c >= 1}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {t: v / norm for t, v in vec.items()}
+
+    def _member_vector(self, item: Item) -> dict[str, float]:
+        """A stored member's vector, weighed again once the archive has grown by
+        ``member_refresh`` since: every block weighing every candidate story's
+        members anew would cost most of a dense archive's clustering time."""
+        if item.vector is None or self.n_docs > item.vector_docs * (1 + self.settings.member_refresh):
+            item.vector, item.vector_docs = self._vector(item.counts), self.n_docs
+        return item.vector
 
     def _top_terms(self, vec: dict[str, float]) -> list[str]:
         return [t for t, _ in sorted(vec.items(), key=lambda kv: -kv[1])[: self.settings.index_terms]]
@@ -222,7 +236,7 @@ class StoryClusterer:
         sims, mean = _similarities(
             vectors,
             [item.actors for item in block],
-            [[self._vector(m.counts) for m in ms] for ms in members],
+            [[self._member_vector(m) for m in ms] for ms in members],
             [[m.actors for m in ms] for ms in members],
             self.settings,
         )

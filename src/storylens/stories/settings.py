@@ -44,8 +44,8 @@ class StorySettings:
     # ECB+ train scores higher with wider gates (90.1 at 30 days, 91.7 at 90,
     # 92.3 at 365: its stories take in follow-ups months later, and it has few
     # stories a month), but in a dense archive stories that share one person
-    # then merge across months (100k synthetic articles: B3 F1 95.0 at 30 days,
-    # 87.2 at 90, 76.4 at 365).
+    # then merge across months (100k synthetic articles, bench_ingest.py
+    # --cluster-max-days: B3 F1 94.9 at 30 days, 86.7 at 90, 75.8 at 365).
     max_days: int = 30
     # New articles are clustered in date-ordered blocks of this many, so the work
     # per article does not grow with the archive.
@@ -53,6 +53,8 @@ class StorySettings:
     # A new article is checked against a story's most recent members, at most this many,
     # among the few stories whose centroids are nearest.
     story_members: int = 25
+    # A member's TF-IDF vector is weighed again once the archive has grown by this share since.
+    member_refresh: float = 0.1
     story_candidates: int = 5
 
 
