@@ -35,9 +35,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
-from scipy.sparse import csr_matrix
 
-from storylens.stories.pair_score import Units, main_actors, scores, units
+from storylens.stories.pair_score import Units, main_actors, scores, sparse_rows, units
 from storylens.stories.settings import DEFAULT, StorySettings
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]+|\d[\d,.]*")
@@ -217,7 +216,7 @@ class StoryClusterer:
         pointed = pointed[keep]
         # Centroids are read through their strongest terms, weighed when each story last
         # changed: recomputing every candidate's whole centroid per block would cost the most.
-        centroids, articles = _matrices([self.stories[sid].top for sid in union], vectors)
+        centroids, articles = sparse_rows([self.stories[sid].top for sid in union], vectors)
         sims = (centroids @ articles.T).toarray()  # stories x articles
         sims[~pointed] = -np.inf
         top = min(self.settings.story_candidates, len(union))
@@ -299,22 +298,6 @@ def _too_far(stories: Sequence[Story], items: Sequence[Item], max_days: int) -> 
     last = np.array([s.last.toordinal() if s.last else np.nan for s in stories]).reshape(-1, 1)
     days = _days(items)[None, :]
     return np.maximum(first - days, days - last) > max_days
-
-
-def _matrices(*groups: Sequence[dict[str, float]]) -> list[csr_matrix]:
-    """Each group of term vectors as sparse rows, all over one vocabulary."""
-    vocab: dict[str, int] = {}
-    built = []
-    for vectors in groups:
-        data, cols, ptr = [], [], [0]
-        for vec in vectors:
-            for t, v in vec.items():
-                cols.append(vocab.setdefault(t, len(vocab)))
-                data.append(v)
-            ptr.append(len(cols))
-        built.append((data, cols, ptr, len(vectors)))
-    width = max(len(vocab), 1)
-    return [csr_matrix((data, cols, ptr), shape=(rows, width)) for data, cols, ptr, rows in built]
 
 
 def pair_units(

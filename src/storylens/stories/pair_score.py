@@ -91,6 +91,22 @@ def main_actors(entities: Iterable[tuple[str, str, int]]) -> tuple[str | None, .
     return tuple(b[1] if b else None for b in best)
 
 
+def sparse_rows(*groups: Sequence[dict[str, float]]) -> list[csr_matrix]:
+    """Each group of term vectors as sparse rows, all over one vocabulary."""
+    vocab: dict[str, int] = {}
+    built = []
+    for vectors in groups:
+        data, cols, ptr = [], [], [0]
+        for vec in vectors:
+            for t, v in vec.items():
+                cols.append(vocab.setdefault(t, len(vocab)))
+                data.append(v)
+            ptr.append(len(cols))
+        built.append((data, cols, ptr, len(vectors)))
+    width = max(len(vocab), 1)
+    return [csr_matrix((data, cols, ptr), shape=(rows, width)) for data, cols, ptr, rows in built]
+
+
 def _one_hot(rows: Sequence[Sequence[int]], width: int) -> csr_matrix:
     ptr = np.cumsum([0] + [len(r) for r in rows])
     cols = [c for r in rows for c in r]
@@ -103,20 +119,11 @@ def units(vectors: Sequence[dict[str, float]], actors: Sequence[tuple[str | None
 
     A unit names an actor when that last word is among its word terms or is
     the last word of one of its entities."""
-    vocab: list[dict[str, int]] = [{} for _ in KINDS]
-    cells: list[tuple[list[float], list[int], list[int]]] = [([], [], [0]) for _ in KINDS]
-    for vec in vectors:
+    split: list[list[dict[str, float]]] = [[{} for _ in vectors] for _ in KINDS]
+    for r, vec in enumerate(vectors):
         for t, v in vec.items():
-            k = kind_of(t)
-            data, cols, _ = cells[k]
-            cols.append(vocab[k].setdefault(t, len(vocab[k])))
-            data.append(v)
-        for _, cols, ptr in cells:
-            ptr.append(len(cols))
-    parts = [
-        csr_matrix((data, cols, ptr), shape=(len(vectors), max(len(vocab[k]), 1)))
-        for k, (data, cols, ptr) in enumerate(cells)
-    ]
+            split[kind_of(t)][r][t] = v
+    parts = [sparse_rows(by_kind)[0] for by_kind in split]
     # What each unit names: its word terms and the last words of its entities.
     said = [{surname(t[2:]) if t.startswith("e:") else t for t in vec} for vec in vectors]
     actor, names = [], []
