@@ -8,7 +8,7 @@ machine. Per runtime it prints:
 - warm: 5 articles of about 800 words (models loaded, one run discarded),
   best of ``--repeat``, with the machine's cores as they are, then the same
   while another process keeps one core busy (``--busy``);
-- growth: 20 and 100 articles, with the number of claims and ms per claim.
+- growth: 20 and 100 articles, with the number of statements in facts and of facts.
 Articles: OntoGUM documents cut to ~800 words (real prose; not one story,
 which only makes alignment find fewer matches).
 
@@ -62,13 +62,19 @@ def child(sizes: list[int], repeat: int) -> dict:
     for n in sizes:
         batch = articles(n)
         best = float("inf")
-        claims = 0
+        claims = facts = 0
         for _ in range(repeat if n <= 5 else 1):
             t = time.perf_counter()
             result = comparer.compare(batch)
             best = min(best, time.perf_counter() - t)
             claims = sum(len(g.claims) for g in result.claims)
-        out["sizes"][str(n)] = {"seconds": best, "claims": claims, "words": sum(len(a.text.split()) for a in batch)}
+            facts = len(result.claims)
+        out["sizes"][str(n)] = {
+            "seconds": best,
+            "claims": claims,
+            "facts": facts,
+            "words": sum(len(a.text.split()) for a in batch),
+        }
     out["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
@@ -106,10 +112,10 @@ def main() -> None:
         busy = measure(runtime, [5], args.repeat, busy=True)
         results[runtime] = {"quiet": quiet, "busy_5_s": busy["sizes"]["5"]["seconds"]}
     print(f"cores: {os.cpu_count()}; 5 articles of ~{WORDS} words, warm, best of {args.repeat}")
-    print(f"{'runtime':>8} {'cold s':>7} {'peak MiB':>9} {'5 warm':>7} {'5 busy':>7}   per size: seconds (claims)")
+    print(f"{'runtime':>8} {'cold s':>7} {'peak MiB':>9} {'5 warm':>7} {'5 busy':>7}   per size: s (statements/facts)")
     for r in results.values():
         q = r["quiet"]
-        sizes = "  ".join(f"{n}: {v['seconds']:.2f} ({v['claims']})" for n, v in q["sizes"].items())
+        sizes = "  ".join(f"{n}: {v['seconds']:.2f} ({v['claims']}/{v['facts']})" for n, v in q["sizes"].items())
         five = q["sizes"].get("5", {}).get("seconds", float("nan"))
         print(
             f"{q['runtime'][:8]:>8} {q['cold_s']:7.2f} {q['peak_mib']:9.0f} {five:7.2f} {r['busy_5_s']:7.2f}   {sizes}"

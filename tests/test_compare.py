@@ -68,10 +68,49 @@ def test_facts_one_outlet_alone_reports(seeds_compared: tuple[Comparison, dict])
     visits = claim_with("22 times")
     assert visits["articles"] == [seed_path("000").stem]
     assert visits["id"] in by_id[seed_path("000").stem]["unique_claims"]
-    flynn = claim_with("was ultimately fired")
-    assert flynn["articles"] == [seed_path("002").stem]
     lead = claim_with("Russian President Vladimir Putin’s spokesman said in an interview")
     assert len(lead["articles"]) >= 3
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 22 target not met: the fact-pair model scores `was fired` / `was forced to resign` at 0.03",
+)
+def test_flynns_departure_is_one_fact_of_two_outlets(seeds_compared: tuple[Comparison, dict]) -> None:
+    result, data = seeds_compared
+    fired = next(c for c in data["claims"] if any("was ultimately fired" in o["text"] for o in c["occurrences"]))
+    assert any("forced to resign" in o["text"] for o in fired["occurrences"]), fired["label"]
+    assert {"IBTimes", "LifeZette"} <= set(fired["outlets"])
+    for a in ("002", "003"):
+        assert fired["id"] not in [g.id for g in result.unique_claims(seed_path(a).stem)]
+
+
+def test_seed_verdicts_hold_their_invariants(seeds_compared: tuple[Comparison, dict]) -> None:
+    from storylens.align.verdicts import check_invariants
+
+    result, data = seeds_compared
+    assert check_invariants(result) == []
+    facts = {f["id"] for f in data["claims"]}
+    # One verdict per fact and article, each with evidence from its own article.
+    assert len(data["verdicts"]) == len(facts) * len(result.articles)
+    for v in data["verdicts"]:
+        assert v["verdict"] in ("reports", "partial", "contradicts", "absent")
+        assert 0.0 <= v["confidence"] <= 1.0
+        assert all(e["article"] == v["article"] for e in v["evidence"])
+    summary = data["summary"]
+    assert summary["outlets"] == 4 and len(summary["by_outlet"]) == 4
+    assert summary["all_report"], "the seeds share their lead: Peskov on the ambassador's meetings"
+    for o in summary["by_outlet"]:
+        for item in o["only_here"]:
+            assert all(e["article"] == o["article"] for e in item["evidence"])
+    # Labels are an outlet's own words; inserted names are bracketed wherever resolved text is shown.
+    text = {a.id: a.text for a in result.articles}
+    for f in data["claims"]:
+        assert any(f["label"] == o["text"] for o in f["occurrences"])
+        for o in f["occurrences"]:
+            assert text[o["article"]][o["start"] : o["end"]] == o["text"]
+            if o["resolved"] != o["text"]:
+                assert "[" in o["resolved"]
 
 
 def test_every_offset_points_at_its_text(seeds_compared: tuple[Comparison, dict]) -> None:
@@ -244,7 +283,7 @@ def test_beyond_the_exact_limit_lsh_still_pairs_copies() -> None:
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "json.md"
 # Objects keyed by data (an outlet or article id), not by field names.
-KEYED_BY_DATA = {"labels", "framing", "values", "wordings"}
+KEYED_BY_DATA = {"labels", "framing", "values", "wordings", "spans"}
 
 
 def _documented_examples() -> dict[str, object]:
@@ -308,11 +347,16 @@ def test_demo_strike_claims_align(comparer: Comparer) -> None:
     collected = collect([folder])
     result = comparer.compare(collected.articles)
     (own,) = [g for g in result.claims if any("went on strike on Tuesday" in c.text for c in g.claims)]
-    others = [c.text for c in own.claims + own.partial if c.article_id != "bay_wire"]
-    assert any("walked off the job" in t for t in others), "the other outlets' strike claim should align with it"
+    assert result.reporters(own.id) == sorted(a.id for a in result.articles), "all three report the strike"
+    evidence = [c.text for v in result.verdicts if v.fact == own.id and v.article != "bay_wire" for c in v.evidence]
+    assert any("walked off the job" in t for t in evidence), "harbor_gazette's lead is its evidence"
     assert own not in result.unique_claims("bay_wire")
     assert not [g for g in result.omitted_claims("bay_wire") if "walked off the job" in g.text]
+    from storylens.align.verdicts import check_invariants
+
+    assert check_invariants(result) == []
     data = comparison_json(result)
+    assert own.id in [x["fact"] for x in data["summary"]["all_report"]]
     claim = next(c for c in data["claims"] if c["id"] == own.id)
     for item in claim["occurrences"] + claim["partial"]:
         article = next(a for a in collected.articles if a.id == item["article"])

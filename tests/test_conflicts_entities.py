@@ -134,4 +134,4 @@ def test_compare_lists_a_negation_conflict_with_both_wordings(comparer) -> None:
     assert "did not approve" in conflict["wordings"]["no"]
     console = Console(record=True, width=120)
     console.print(summary(result))
-    assert "Where aligned claims disagree" in console.export_text()
+    assert "Where statements of one event disagree" in console.export_text()

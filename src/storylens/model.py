@@ -124,6 +124,10 @@ class Claim:
     # The main verb's lemma, and whether it is negated (`did not resign`).
     verb: str = ""
     negated: bool = False
+    # Heads of the main verb's subject, objects and prepositional objects (lower-cased lemmas).
+    args: tuple[str, ...] = ()
+    # Mostly a direct quotation: evidence for verdicts, never a fact's only statement.
+    quoted: bool = False
 
 
 @dataclass(slots=True)

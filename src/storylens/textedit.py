@@ -82,3 +82,19 @@ class OffsetMap:
 
     def to_source(self, offset: int) -> int:
         return self._map(offset, self._dst, self._src)
+
+
+def marked_span(text: str, edits: Iterable[Edit], start: int, end: int) -> str:
+    """``text[start:end]`` with the edits inside it applied, each inserted name
+    in brackets (`[Michael Flynn] resigned`) so a reader sees what was added;
+    an edit that already brackets its addition (inside quotations) is kept as it is."""
+    parts: list[str] = []
+    pos = start
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if e.start < start or e.end > end or e.start < pos:
+            continue
+        parts.append(text[pos : e.start])
+        parts.append(e.replacement if "[" in e.replacement else f"[{e.replacement}]")
+        pos = e.end
+    parts.append(text[pos:end])
+    return "".join(parts)

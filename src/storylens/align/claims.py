@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span, Token
 from storylens.align.same_claim import Judge, Pair, judge_pairs
 from storylens.align.settings import ClaimSettings
 from storylens.model import Claim, Cluster, Resolution
-from storylens.nlp.vocab import SPEECH_VERBS, SUBJECT_DEPS, VERB_POS
+from storylens.nlp.vocab import GOVERNING_VERBS, SPEECH_VERBS, SUBJECT_DEPS, VERB_POS
 from storylens.quotes.regions import QuoteIndex, find_quotes
 from storylens.textedit import OffsetMap
 
@@ -61,15 +61,18 @@ def extract_claims(res: Resolution, doc: Doc, settings: ClaimSettings = DEFAULT)
             quoted = sum(
                 min(end, r.end) - max(start, r.start) for r in quotes.regions if r.start < end and start < r.end
             )
-            if quoted > settings.max_quoted_share * (end - start):
+            is_quote = quoted > settings.max_quoted_share * (end - start)
+            if is_quote and not settings.keep_quoted:
                 continue
             resolved = res.resolved[omap.to_target(start) : omap.to_target(end)]
             claim = Claim(res.article.id, start, end, text[start:end], resolved, _reported_by(sent, cluster_of_head))
+            claim.quoted = is_quote
             claim.core = _core(sent, start, end)
             verb = _main_verb(sent)
             if start <= verb.idx < end:
                 claim.verb = verb.lemma_.lower()
                 claim.negated = any(c.dep_ == "neg" for c in verb.children)
+                claim.args = event_args(verb, cluster_of_head)
                 agent = _agent(verb)
                 if agent is not None and start <= agent.idx and agent.idx + len(agent) <= end:
                     claim.agent_start, claim.agent_end = agent.idx, agent.idx + len(agent.text)
@@ -104,13 +107,48 @@ def _core(sent: Span, start: int, end: int) -> str:
 
 
 def _main_verb(sent: Span) -> Token:
-    """The verb that states the claim: the root, or what it reports (`X said that ...`)."""
+    """The verb that states the claim: the root, or what it reports (`X said that ...`),
+    or the verb it governs (`was forced to resign`)."""
     root = sent.root
     if root.lemma_.lower() in SPEECH_VERBS:
         reported = next((c for c in root.children if c.dep_ == "ccomp"), None)
         if reported is not None:
-            return reported
+            root = reported
+    if root.lemma_.lower() in GOVERNING_VERBS:
+        governed = next((c for c in root.children if c.dep_ == "xcomp" and c.pos_ in VERB_POS), None)
+        if governed is not None:
+            return governed
     return root
+
+
+# Dependents of the main verb that name who or what the event involves.
+_ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "dative", "oprd", "acomp"})
+
+
+def event_args(verb: Token, cluster_of_head: dict[int, Cluster] | None = None) -> tuple[str, ...]:
+    """Heads of the event's participants: subject, objects, prepositional objects
+    (`arrested [him] in [Paris]`), lower-cased lemmas, names by their last word;
+    a pronoun by the last word of its cluster's name; a name in apposition
+    (`the adviser, Michael Flynn`) beside its head. A governed verb without a
+    subject (`Flynn was forced to resign`) takes its governor's."""
+    out = []
+    heads = []
+    for c in verb.children:
+        if c.dep_ in _ARG_DEPS:
+            heads.append(c)
+        elif c.dep_ in ("prep", "agent"):
+            heads.extend(g for g in c.children if g.dep_ == "pobj")
+    if verb.dep_ == "xcomp" and not any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+        heads.extend(c for c in verb.head.children if c.dep_ in SUBJECT_DEPS)
+    heads += [a for h in heads for a in h.children if a.dep_ == "appos"]
+    for h in heads:
+        if h.pos_ in ("PRON", "DET", "PUNCT"):
+            cluster = (cluster_of_head or {}).get(h.i)
+            if cluster is not None and cluster.canonical:
+                out.append(cluster.canonical.split()[-1].lower())
+            continue
+        out.append(h.text.lower() if h.pos_ == "PROPN" else h.lemma_.lower())
+    return tuple(sorted(set(out)))
 
 
 def _agent(verb: Token) -> Token | None:
@@ -226,59 +264,6 @@ def candidate_pairs(
 Encoder = Callable[[list[str]], tuple[np.ndarray, list[np.ndarray]]]
 
 
-def align_claims(
-    claims: list[Claim],
-    vectors: np.ndarray,
-    judge: Judge,
-    settings: ClaimSettings = DEFAULT,
-    tokens: list[np.ndarray] | None = None,
-    encode: Encoder | None = None,
-) -> list[ClaimGroup]:
-    """Each group holds at most one claim per article; the most probable matches
-    join first. ``judge`` decides which pairs state the same thing (the decision
-    `benchmarks/claim_pairs.py` scores); ``tokens`` are the claims' token
-    vectors, and ``encode`` embeds main clauses for partial support (none
-    without it)."""
-    candidates = [
-        (i, j)
-        for i, j in sorted(candidate_pairs(vectors, settings.prefilter_cosine, settings))
-        if claims[i].article_id != claims[j].article_id
-    ]
-    pairs = [
-        Pair(
-            claims[i].resolved,
-            claims[j].resolved,
-            float(vectors[i] @ vectors[j]),
-            tokens[i] if tokens else None,
-            tokens[j] if tokens else None,
-        )
-        for i, j in candidates
-    ]
-    probs = judge_pairs(judge, pairs, settings.prefilter_cosine)
-    scored = [(float(p), i, j) for p, (i, j) in zip(probs, candidates, strict=True) if p >= judge.threshold]
-    scored.sort(reverse=True)
-    group_of = list(range(len(claims)))
-    members: dict[int, list[int]] = {i: [i] for i in range(len(claims))}
-    for _, i, j in scored:
-        gi, gj = group_of[i], group_of[j]
-        if gi == gj:
-            continue
-        if {claims[k].article_id for k in members[gi]} & {claims[k].article_id for k in members[gj]}:
-            continue
-        for k in members[gj]:
-            group_of[k] = gi
-        members[gi].extend(members.pop(gj))
-    groups = [ClaimGroup("", [claims[k] for k in sorted(ks)]) for ks in members.values()]
-    groups.sort(key=lambda g: (-len(g.articles), g.claims[0].article_id, g.claims[0].start))
-    for n, g in enumerate(groups):
-        g.id = f"c{n}"
-    if encode is not None:
-        accepted = {(i, j) for p, (i, j) in zip(probs, candidates, strict=True) if p >= judge.threshold}
-        group_of = {id(c): g for g in groups for c in g.claims}
-        _link_partial(claims, vectors, accepted, judge, group_of, encode, settings)
-    return groups
-
-
 def search_core(claim: Claim, settings: ClaimSettings = DEFAULT) -> str:
     """The main clause that partial support is searched by (its own vector), or
     "" when the claim has none or it is most of the sentence, whose vector then
@@ -286,7 +271,7 @@ def search_core(claim: Claim, settings: ClaimSettings = DEFAULT) -> str:
     return claim.core if claim.core and len(claim.core) < settings.core_search_share * len(claim.resolved) else ""
 
 
-def _link_partial(
+def link_partial(
     claims: list[Claim],
     vectors: np.ndarray,
     accepted: set[tuple[int, int]],
@@ -295,7 +280,7 @@ def _link_partial(
     encode: Encoder,
     settings: ClaimSettings,
 ) -> None:
-    """Pairs in different groups whose main clauses state the same thing (`went on
+    """Pairs in different facts whose main clauses state the same thing (`went on
     strike on Tuesday` / `walked off the job on Tuesday after talks collapsed`):
     each group records the other's claim as partial support. Candidates are found
     by main-clause vectors too, since a long sentence's extra clauses pull its

@@ -9,14 +9,17 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from storylens.align.claims import ClaimGroup, align_claims, extract_claims, search_core
+from storylens.align.claims import ClaimGroup, extract_claims, link_partial, search_core
 from storylens.align.conflicts import find_conflicts
 from storylens.align.embed import Embedded, Embedder
 from storylens.align.entities import link_entities
+from storylens.align.fact_pairs import FactModel, load_fact_model
+from storylens.align.facts import FactGraph, build_facts, score_pairs
 from storylens.align.framing import framing, outlet_terms
 from storylens.align.quote_groups import QuoteGroup, group_quotes
 from storylens.align.same_claim import Judge, load_judge
 from storylens.align.settings import DEFAULT, CompareSettings
+from storylens.align.verdicts import Verdict, central, judge_verdicts
 from storylens.coref.resolver import Resolver
 from storylens.errors import StorylensError
 from storylens.model import Article, Claim, Entity, Resolution
@@ -28,29 +31,59 @@ class Comparison:
     resolutions: dict[str, Resolution]
     entities: list[Entity]
     quotes: list[QuoteGroup]
+    # The story's facts: every statement of each, several per article where an article repeats it.
     claims: list[ClaimGroup]
     framing: dict[str, list[dict]]
     conflicts: list[dict]
     problems: list[str] = field(default_factory=list)
     settings: CompareSettings = DEFAULT
+    # One verdict per fact and article, with its evidence; the scored statement pairs behind them.
+    verdicts: list[Verdict] = field(default_factory=list)
+    graph: FactGraph | None = None
+    fact_model: FactModel | None = None
 
     @property
     def outlet_of(self) -> dict[str, str]:
         return {a.id: a.outlet or a.id for a in self.articles}
 
+    def verdict_table(self) -> dict[str, dict[str, Verdict]]:
+        """Fact id -> article id -> verdict."""
+        out: dict[str, dict[str, Verdict]] = {}
+        for v in self.verdicts:
+            out.setdefault(v.fact, {})[v.article] = v
+        return out
+
+    def reporters(self, fact_id: str) -> list[str]:
+        """The articles whose verdict on the fact is *reports*."""
+        return sorted(a for a, v in self.verdict_table().get(fact_id, {}).items() if v.verdict == "reports")
+
+    def is_central(self, fact_id: str) -> bool:
+        """Most outlets (and at least ``omitted_min_outlets``) report it."""
+        n = len(self.reporters(fact_id))
+        return central(len(self.articles), n) and n >= min(self.settings.omitted_min_outlets, len(self.articles))
+
     def unique_claims(self, article_id: str) -> list[ClaimGroup]:
-        """Claims only this article makes: no other outlet states them, even in part."""
-        return [g for g in self.claims if g.articles == [article_id] and not g.partial_articles]
+        """Facts only this article reports: every other article's verdict is *does not report*."""
+        table = self.verdict_table()
+        out = []
+        for g in self.claims:
+            row = table.get(g.id, {})
+            mine = row.get(article_id)
+            if mine is None or mine.verdict != "reports":
+                continue
+            if all(v.verdict == "absent" for a, v in row.items() if a != article_id):
+                out.append(g)
+        return out
 
     def omitted_claims(self, article_id: str) -> list[ClaimGroup]:
-        """Claims more than half of the other outlets (and at least
-        ``omitted_min_outlets`` of them) report and this one does not."""
-        others = len(self.articles) - 1
-        need = min(others, max(self.settings.omitted_min_outlets, others // 2 + 1))
+        """Central facts this article does not report (its verdict is *does not report*)."""
+        table = self.verdict_table()
         return [
             g
             for g in self.claims
-            if article_id not in g.articles and article_id not in g.partial_articles and len(g.articles) >= need
+            if (v := table.get(g.id, {}).get(article_id)) is not None
+            and v.verdict == "absent"
+            and self.is_central(g.id)
         ]
 
 
@@ -63,10 +96,12 @@ class Comparer:
         embedder: Embedder | None = None,
         settings: CompareSettings = DEFAULT,
         judge: Judge | None = None,
+        fact_model: FactModel | None = None,
     ) -> None:
         self.resolver = resolver or Resolver()
         self.embedder = embedder or Embedder()
         self.judge = judge or load_judge()
+        self.fact_model = fact_model or load_fact_model()
         self.settings = settings
 
     def compare(
@@ -113,7 +148,11 @@ class Comparer:
         found = resolutions.values()
         entities = link_entities([c for r in found for c in r.clusters], [m for r in found for m in r.singletons])
         quote_groups = group_quotes([q for r in resolutions.values() for q in r.quotes], cfg.quotes)
-        groups = align_claims(claims, vectors, self.judge, cfg.claims, tokens, known)
+        graph = score_pairs(claims, vectors, tokens, self.judge, self.fact_model, known, cfg.claims)
+        facts, everyone = build_facts(graph, self.fact_model)
+        link_partial(claims, vectors, graph.linked(self.fact_model.merge), self.judge, everyone, known, cfg.claims)
+        conflicts = find_conflicts(facts, entities, graph, self.fact_model.partial)
+        verdicts = judge_verdicts([a for a, _ in kept], facts, graph, self.fact_model, conflicts)
         terms: dict[str, Counter[str]] = {}
         for a, d in kept:
             terms.setdefault(a.outlet or a.id, Counter()).update(outlet_terms(d, resolutions[a.id].quote_index))
@@ -123,9 +162,12 @@ class Comparer:
             resolutions=resolutions,
             entities=entities,
             quotes=quote_groups,
-            claims=groups,
+            claims=facts,
             framing=framing(terms, cfg.framing_top, cfg.framing_prior_scale),
-            conflicts=find_conflicts(groups, entities),
+            conflicts=conflicts,
             problems=problems,
             settings=cfg,
+            verdicts=verdicts,
+            graph=graph,
+            fact_model=self.fact_model,
         )

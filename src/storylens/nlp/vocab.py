@@ -34,6 +34,32 @@ QUANTITY_LABELS: frozenset[str] = frozenset({"DATE", "TIME", "PERCENT", "MONEY",
 # Labels whose bare names may be aliases of a longer name (`Putin`, `the Kremlin`).
 ALIAS_LABELS: tuple[str, ...] = ("PERSON", "ORG", "GPE", "NORP", "")
 
+# Verbs whose event is the one they govern (`was forced to resign`: the event is
+# resigning), by lemma: claims are compared by the governed verb.
+GOVERNING_VERBS: frozenset[str] = frozenset(
+    [
+        "force",
+        "begin",
+        "start",
+        "continue",
+        "try",
+        "attempt",
+        "decide",
+        "plan",
+        "expect",
+        "appear",
+        "seem",
+        "manage",
+        "agree",
+        "vow",
+        "promise",
+        "threaten",
+        "intend",
+        "hope",
+        "seek",
+    ]
+)
+
 # Verbs that introduce speech, by lemma.
 SPEECH_VERBS: frozenset[str] = frozenset(
     [

@@ -18,37 +18,56 @@ def _short(text: str, n: int = 110) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def summary(cmp: Comparison) -> Group:
-    outlet_of = cmp.outlet_of
+def findings(data: dict) -> list:
+    """The summary every surface leads with: what all report, what each alone
+    reports, what central facts each leaves out (from ``comparison_json``)."""
+    summary = data["summary"]
     parts: list = []
-    shared = [g for g in cmp.claims if len(g.articles) > 1 or g.partial_articles]
-    t = Table(title="Reported by more than one outlet, in each outlet's words", show_lines=True)
-    t.add_column("outlets")
-    t.add_column("claim")
-    for g in shared[:MAX_ROWS]:
-        outlets = "all" if len(g.articles) == len(cmp.articles) else ", ".join(outlet_of[a] for a in g.articles)
-        if g.partial_articles:
-            outlets += "; in part: " + ", ".join(outlet_of[a] for a in g.partial_articles)
-        partial = [c for c in g.partial if c.article_id in g.partial_articles]
-        wordings = [f"{outlet_of[c.article_id]}: {_short(c.text, 100)}" for c in g.claims]
-        wordings += [f"{outlet_of[c.article_id]} (in part): {_short(c.text, 100)}" for c in partial]
-        t.add_row(plain(outlets), plain("\n".join(wordings)))
-    if not shared:
-        t.add_row("—", "no claim was matched across outlets")
+    t = Table(title=f"Reported by all {summary['outlets']} outlets", show_header=False)
+    t.add_column("fact")
+    for item in summary["all_report"][:MAX_ROWS]:
+        t.add_row(plain("• " + _short(item["label"], 120)))
+    if not summary["all_report"]:
+        t.add_row("— no fact is reported by every outlet")
     parts.append(t)
-
-    t = Table(title="What each outlet alone reports / omits")
+    t = Table(title="What each outlet alone reports, and the central facts it leaves out")
     t.add_column("outlet", style="bold")
     t.add_column("only here")
-    t.add_column("most others report, this omits")
-    for a in cmp.articles:
-        only = "\n".join(f"• {_short(g.text, 90)}" for g in cmp.unique_claims(a.id)[:6])
-        omitted = "\n".join(f"• {_short(g.text, 60)}" for g in cmp.omitted_claims(a.id)[:4])
-        t.add_row(plain(outlet_of[a.id]), plain(only or "—"), plain(omitted or "—"))
+    t.add_column("leaves out (most others report it)")
+    for o in summary["by_outlet"]:
+        only = "\n".join(f"• {_short(x['label'], 90)}" for x in o["only_here"][:6])
+        if len(o["only_here"]) > 6:
+            only += f"\n… and {len(o['only_here']) - 6} more"
+        left = "\n".join(f"• {_short(x['label'], 60)}" for x in o["leaves_out"][:5])
+        t.add_row(plain(o["outlet"]), plain(only or "—"), plain(left or "—"))
+    parts.append(t)
+    return parts
+
+
+def summary(cmp: Comparison) -> Group:
+    from storylens.report.jsonout import comparison_json
+
+    outlet_of = cmp.outlet_of
+    data = comparison_json(cmp)
+    parts: list = findings(data)
+    shared = [f for f in data["claims"] if len(f["articles"]) > 1]
+    t = Table(title="Facts more than one outlet reports, in each outlet's words", show_lines=True)
+    t.add_column("fact")
+    t.add_column("outlets")
+    t.add_column("wordings")
+    for f in shared[:MAX_ROWS]:
+        outlets = "all" if len(f["articles"]) == len(cmp.articles) else ", ".join(f["outlets"])
+        first: dict[str, str] = {}
+        for o in f["occurrences"]:
+            first.setdefault(o["outlet"], o["text"])
+        wordings = [f"{outlet}: {_short(text, 100)}" for outlet, text in first.items()]
+        t.add_row(plain(_short(f["label"], 60)), plain(outlets), plain("\n".join(wordings)))
+    if not shared:
+        t.add_row("—", "—", "no fact was matched across outlets")
     parts.append(t)
 
     if cmp.conflicts:
-        t = Table(title="Where aligned claims disagree (a pointer, not a verdict)", show_lines=True)
+        t = Table(title="Where statements of one event disagree", show_lines=True)
         t.add_column("what", style="bold")
         t.add_column("each outlet's wording")
         for c in cmp.conflicts:

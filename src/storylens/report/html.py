@@ -18,6 +18,8 @@ def render_html(cmp: Comparison, title: str | None = None) -> str:
         spans = sorted((c.start, c.end) for g in cmp.unique_claims(a.id) for c in g.claims)
         pieces, pos = [], 0
         for s, e in spans:
+            if s < pos:  # overlapping statements: the first one marks the text
+                continue
             pieces += [(a.text[pos:s], False), (a.text[s:e], True)]
             pos = e
         pieces.append((a.text[pos:], False))
@@ -27,6 +29,8 @@ def render_html(cmp: Comparison, title: str | None = None) -> str:
         title=title or next((a.title for a in cmp.articles if a.title), "story comparison"),
         articles=data["articles"],
         claims=data["claims"],
+        summary=data["summary"],
+        cells={(v["fact"], v["article"]): v for v in data["verdicts"]},
         quotes=data["quotes"],
         entities=people,
         framing=data["framing"],

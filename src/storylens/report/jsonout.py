@@ -11,7 +11,9 @@ from typing import Any
 from storylens.align.compare import Comparison
 from storylens.align.entities import entity_labels
 from storylens.align.quote_groups import word_diff
+from storylens.align.verdicts import label
 from storylens.model import Article, Claim, Cluster, Edit, Mention, Quote, Resolution
+from storylens.textedit import marked_span
 
 
 def edit_json(e: Edit) -> dict[str, Any]:
@@ -94,6 +96,8 @@ def comparison_json(cmp: Comparison) -> dict[str, Any]:
                 ],
             }
         )
+    facts = facts_json(cmp)
+    verdicts = verdicts_json(cmp)
     return {
         "articles": [
             {
@@ -111,27 +115,109 @@ def comparison_json(cmp: Comparison) -> dict[str, Any]:
             for e in cmp.entities
         ],
         "quotes": quotes,
-        "claims": [
-            {
-                "id": g.id,
-                "text": g.text,
-                "articles": g.articles,
-                "speaker": next((c.speaker for c in g.claims if c.speaker), None),
-                "occurrences": [
-                    {"article": c.article_id, "start": c.start, "end": c.end, "text": c.text, "resolved": c.resolved}
-                    for c in g.claims
-                ],
-                "partial": [
-                    {"article": c.article_id, "start": c.start, "end": c.end, "text": c.text}
-                    for c in g.partial
-                    if c.article_id in g.partial_articles
-                ],
-            }
-            for g in cmp.claims
-        ],
+        "claims": facts,
+        "verdicts": verdicts,
+        "summary": summary_json(cmp, facts, verdicts),
         "framing": cmp.framing,
         "conflicts": cmp.conflicts,
         "problems": cmp.problems,
+    }
+
+
+def span_json(c: Claim, outlet_of: dict[str, str] | None = None) -> dict[str, Any]:
+    """Where a statement is: article id and offsets into its cleaned text, and its own words."""
+    out: dict[str, Any] = {"article": c.article_id}
+    if outlet_of is not None:
+        out["outlet"] = outlet_of[c.article_id]
+    return {**out, "start": c.start, "end": c.end, "text": c.text}
+
+
+def facts_json(cmp: Comparison) -> list[dict[str, Any]]:
+    """The story's facts (``claims`` of `compare --json`): label, reporters and every statement."""
+    outlet_of = cmp.outlet_of
+    table = cmp.verdict_table()
+    edits = {a: r.edits for a, r in cmp.resolutions.items()}
+    text_of = {a.id: a.text for a in cmp.articles}
+    out = []
+    for g in cmp.claims:
+        reporters = cmp.reporters(g.id)
+        lead = label(g, cmp.graph) if cmp.graph is not None else g.claims[0]
+        partial = [c for v in table.get(g.id, {}).values() if v.verdict == "partial" for c in v.evidence[:1]]
+        out.append(
+            {
+                "id": g.id,
+                "label": lead.text,
+                "text": g.text,
+                "articles": reporters,
+                "outlets": [outlet_of[a] for a in reporters],
+                "central": cmp.is_central(g.id),
+                "speaker": next((c.speaker for c in g.claims if c.speaker), None),
+                "occurrences": [
+                    {
+                        **span_json(c, outlet_of),
+                        "quoted": c.quoted,
+                        "resolved": marked_span(text_of[c.article_id], edits.get(c.article_id, ()), c.start, c.end),
+                    }
+                    for c in g.claims
+                ],
+                "partial": [span_json(c) for c in partial],
+            }
+        )
+    return out
+
+
+def verdicts_json(cmp: Comparison) -> list[dict[str, Any]]:
+    """One row per fact and article: the verdict, its confidence and its evidence."""
+    outlet_of = cmp.outlet_of
+    return [
+        {
+            "fact": v.fact,
+            "article": v.article,
+            "outlet": outlet_of[v.article],
+            "verdict": v.verdict,
+            "confidence": v.confidence,
+            "evidence": [span_json(c) for c in v.evidence],
+        }
+        for v in cmp.verdicts
+    ]
+
+
+def summary_json(cmp: Comparison, facts: list[dict[str, Any]], verdicts: list[dict[str, Any]]) -> dict[str, Any]:
+    """What every surface shows first: the facts all outlets report, and per
+    outlet the facts it alone reports and the central facts it does not."""
+    outlet_of = cmp.outlet_of
+    by_id = {f["id"]: f for f in facts}
+    evidence: dict[tuple[str, str], list[dict[str, Any]]] = {
+        (v["fact"], v["article"]): [{**e, "outlet": v["outlet"]} for e in v["evidence"][:1]] for v in verdicts
+    }
+    n = len(cmp.articles)
+
+    def item(fact_id: str, article: str | None = None) -> dict[str, Any]:
+        f = by_id[fact_id]
+        where = [article] if article else f["articles"]
+        return {"fact": fact_id, "label": f["label"], "evidence": [e for a in where for e in evidence[(fact_id, a)]]}
+
+    table = cmp.verdict_table()
+    return {
+        "outlets": n,
+        "all_report": [item(f["id"]) for f in facts if len(f["articles"]) == n],
+        "by_outlet": [
+            {
+                "article": a.id,
+                "outlet": outlet_of[a.id],
+                "only_here": [item(g.id, a.id) for g in cmp.unique_claims(a.id)],
+                "leaves_out": [
+                    {
+                        **item(g.id),
+                        "confidence": table[g.id][a.id].confidence,
+                        "reported_by": by_id[g.id]["outlets"],
+                    }
+                    for g in cmp.omitted_claims(a.id)
+                ],
+            }
+            for a in cmp.articles
+        ],
+        "conflicts": cmp.conflicts,
     }
 
 
