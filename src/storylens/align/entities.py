@@ -13,11 +13,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from wordfreq import zipf_frequency
 
-from storylens.coref.lexicon import PRONOUNS
+from storylens.coref.lexicon import PERSON_NOUNS, PRONOUNS, TITLES
 from storylens.model import Cluster, Entity, Mention
 
 WH_WORDS = frozenset({"who", "whom", "whose", "which", "that", "what"})
+# The speaker's and the reader's own words: who `I` is changes with every quote.
+SPEAKER_WORDS = frozenset(w for w, p in PRONOUNS.items() if p.person in (1, 2))
+POSSESSIVES = frozenset(w for w, p in PRONOUNS.items() if p.possessive) | {"her"}
+# Role words a name may carry; honorifics (`Mr`, `Dr`) say nothing about the role.
+ROLE_WORDS = frozenset(PERSON_NOUNS) | frozenset(w for w in TITLES if len(w) > 3 and not w.endswith("."))
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +58,34 @@ class LinkSettings:
     )
     # Coordinated names (`North and South Korea`) name two things: never linked by name.
     conjunctions: frozenset[str] = frozenset({"and", "&", "or"})
+    # Events and acts, not actors: `an interview`, `the meeting` are no entity.
+    event_heads: frozenset[str] = frozenset(
+        {
+            "interview",
+            "meeting",
+            "talk",
+            "conversation",
+            "call",
+            "visit",
+            "speech",
+            "conference",
+            "hearing",
+            "comment",
+            "remark",
+            "question",
+            "answer",
+        }
+    )
+    # An unnamed entity whose every head is this common in English (Zipf scale:
+    # `people` 6.25, `world` 5.89, `time` 6.29) is a generic noun, not an actor of
+    # the story; `man` (5.82), `police` (5.33) and `migrant` (3.75) stay.
+    generic_zipf: float = 5.85
     # Types a bare surname never crosses from (`Washington` the city is not George Washington).
     places: frozenset[str] = frozenset({"GPE", "LOC"})
+    # A description shared by several named entities (`the spokesman` of two
+    # governments) joins the most prominent only when it has this many times the
+    # mentions of the next: two people who share a role word stay apart.
+    dominance: float = 2.0
 
 
 DEFAULT = LinkSettings()
@@ -67,6 +99,8 @@ def entity_labels(entity: Entity, outlet_of: dict[str, str]) -> dict[str, list[d
     for c in entity.clusters:
         outlet = outlet_of[c.article_id]
         for m in c.mentions:
+            if m.text.lower() in SPEAKER_WORDS or m.text.lower() in WH_WORDS:
+                continue  # `i` and `whom` say nothing about how an outlet names anyone
             label = _label(m)
             kinds[label] = _kind(m)
             counts.setdefault(outlet, Counter())[label] += 1
@@ -140,6 +174,46 @@ class _Sets:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+def _roles(c: Cluster) -> set[str]:
+    """Role and title words written into a cluster's names (`Putin spokesman Dmitry
+    Peskov`, `Ambassador Sergey Kislyak`): the words another outlet may use alone."""
+    out: set[str] = set()
+    for m in c.mentions:
+        if m.kind == "name":
+            words = [w.strip(".,;:'’").lower() for w in m.text.split()]
+            out |= {w for w in words[:-1] if w in ROLE_WORDS}
+    return out
+
+
+def _possessor(m: Mention) -> str | None:
+    """Who owns the description: `` for none, the pronoun (`her`) or the name's last
+    word (`trump` for `Donald Trump's campaign`); None for the speaker's own (`our`)."""
+    words = m.text.lower().replace("’", "'").split()
+    if not words:
+        return ""
+    if words[0] in SPEAKER_WORDS:
+        return None
+    if words[0] in POSSESSIVES:
+        return words[0]
+    for w in words[:-1]:
+        if w.endswith("'s") and len(w) > 2:
+            return w[:-2]
+    return ""
+
+
+def _not_an_actor(clusters: list[Cluster], s: LinkSettings) -> bool:
+    """Unnamed groups of events (`an interview`), generic nouns (`people`, `the
+    world`), speaker words or wh-words alone."""
+    heads = {m.lemma or m.text.lower() for c in clusters for m in c.mentions if _kind(m) == "nominal"}
+    if not heads:
+        return True  # pronouns alone
+    return all(h in s.event_heads or zipf_frequency(h, "en") >= s.generic_zipf for h in heads)
+
+
+def _mass(sets: _Sets, size: list[int], root: int) -> int:
+    return sum(size[i] for i in range(len(size)) if sets.find(i) == root)
+
+
 def _compatible(a: str, b: str) -> bool:
     return a == b or "OTHER" in (a, b)
 
@@ -194,22 +268,35 @@ def link_entities(
             types[target][c.type] += 1
             sets.union(groups[target][0], i)
 
-    # 2. Descriptions: head lemmas of nominal mentions, carried by each article's chains.
+    # 2. Descriptions: head lemmas of nominal mentions, carried by each article's chains,
+    # and the role words inside names (`Kremlin spokesman Dmitry Peskov` is a spokesman).
     # Keyed by number too: `advisers` are not `the adviser`.
     heads: dict[tuple[str, bool], list[int]] = defaultdict(list)
     for i, c in enumerate(nodes):
-        for key in {(m.lemma, m.plural) for m in c.mentions if m.kind == "nominal" and m.lemma}:
-            if key[0] not in settings.vague_heads:
+        # `our country` is each speaker's own, and `her campaign` is not `his campaign`
+        # nor `Trump's campaign`: a possessed description links only under its possessor.
+        keys = {
+            (f"{_possessor(m)} {m.lemma}".lstrip(), m.plural)
+            for m in c.mentions
+            if m.kind == "nominal" and m.lemma and _possessor(m) is not None
+        }
+        keys |= {(w, False) for w in _roles(c)}
+        for key in keys:
+            if key[0].split()[-1] not in settings.vague_heads:
                 heads[key].append(i)
     for members in heads.values():
         articles = {nodes[i].article_id for i in members}
         if len(articles) < 2:
             continue  # within one article the chain already decided
         roots = {sets.find(i) for i in members}
-        named_roots = [r for r in roots if nodes[r].canonical]
+        named_roots = sorted((r for r in roots if nodes[r].canonical), key=lambda r: -_mass(sets, size, r))
+        if len(named_roots) > 1 and _mass(sets, size, named_roots[0]) < settings.dominance * _mass(
+            sets, size, named_roots[1]
+        ):
+            continue
         # Two different named entities described alike: link the unnamed ones to
         # the most prominent, never the named ones to each other.
-        anchor = max(named_roots, key=lambda r: size[r]) if named_roots else min(roots)
+        anchor = named_roots[0] if named_roots else min(roots)
         for i in members:
             r = sets.find(i)
             if r == anchor or (nodes[r].canonical and len(named_roots) > 1):
@@ -225,8 +312,11 @@ def link_entities(
         named = any(nodes[i].canonical for i in idx)
         if not named and len({nodes[i].article_id for i in idx}) < 2:
             continue  # a story-wide entity has a name or is described in two articles
+        if not named and _not_an_actor([nodes[i] for i in idx], settings):
+            continue
         entities.append(_entity([nodes[i] for i in idx]))
-    entities.sort(key=lambda e: -sum(len(c.mentions) for c in e.clusters))
+    # Most articles first: what every outlet covers leads the list.
+    entities.sort(key=lambda e: (-len({c.article_id for c in e.clusters}), -sum(len(c.mentions) for c in e.clusters)))
     for i, e in enumerate(entities):
         e.id = f"e{i}"
     return entities
