@@ -78,3 +78,12 @@ def test_entities_rank_by_articles_and_labels_leave_out_speaker_words() -> None:
     labels = entity_labels(entities[0], {"a": "A", "b": "B"})
     assert [t["text"] for t in labels["A"]] == ["Dmitry Peskov"]
     assert [t["text"] for t in labels["B"]] == ["Peskov"]
+
+
+def test_quoted_descriptions_and_question_words_are_no_entities() -> None:
+    # Every outlet running one quote repeats the speaker's `the main threat`.
+    quoted = [Mention(a, 0, 15, "the main threat", "nominal", lemma="threat", in_quote=True) for a in "ab"]
+    own = [Mention(a, 30, 41, "the caravan", "nominal", lemma="caravan") for a in "ab"]
+    whom = _c("a", "Whom", "PERSON", _m("a", 50, "Whom"))
+    entities = link_entities([whom], quoted + own)
+    assert [e.canonical for e in entities] == ["the caravan"]

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from wordfreq import zipf_frequency
 
-from storylens.coref.lexicon import PERSON_NOUNS, PRONOUNS, TITLES
+from storylens.coref.lexicon import DETERMINERS_DEFINITE, PERSON_NOUNS, PRONOUNS, TITLES
 from storylens.model import Cluster, Entity, Mention
 
 WH_WORDS = frozenset({"who", "whom", "whose", "which", "that", "what"})
 # The speaker's and the reader's own words: who `I` is changes with every quote.
 SPEAKER_WORDS = frozenset(w for w, p in PRONOUNS.items() if p.person in (1, 2))
 POSSESSIVES = frozenset(w for w, p in PRONOUNS.items() if p.possessive) | {"her"}
+DEFINITE = DETERMINERS_DEFINITE
 # Role words a name may carry; honorifics (`Mr`, `Dr`) say nothing about the role.
 ROLE_WORDS = frozenset(PERSON_NOUNS) | frozenset(w for w in TITLES if len(w) > 3 and not w.endswith("."))
 
@@ -80,6 +81,8 @@ class LinkSettings:
     # `people` 6.25, `world` 5.89, `time` 6.29) is a generic noun, not an actor of
     # the story; `man` (5.82), `police` (5.33) and `migrant` (3.75) stay.
     generic_zipf: float = 5.85
+    # Unnamed entities need one definite, possessed or plural description.
+    referring_only: bool = False
     # Types a bare surname never crosses from (`Washington` the city is not George Washington).
     places: frozenset[str] = frozenset({"GPE", "LOC"})
     # A description shared by several named entities (`the spokesman` of two
@@ -99,7 +102,7 @@ def entity_labels(entity: Entity, outlet_of: dict[str, str]) -> dict[str, list[d
     for c in entity.clusters:
         outlet = outlet_of[c.article_id]
         for m in c.mentions:
-            if m.text.lower() in SPEAKER_WORDS or m.text.lower() in WH_WORDS:
+            if _speaker_or_wh(m):
                 continue  # `i` and `whom` say nothing about how an outlet names anyone
             label = _label(m)
             kinds[label] = _kind(m)
@@ -204,10 +207,28 @@ def _possessor(m: Mention) -> str | None:
 def _not_an_actor(clusters: list[Cluster], s: LinkSettings) -> bool:
     """Unnamed groups of events (`an interview`), generic nouns (`people`, `the
     world`), speaker words or wh-words alone."""
-    heads = {m.lemma or m.text.lower() for c in clusters for m in c.mentions if _kind(m) == "nominal"}
-    if not heads:
+    nominals = [m for c in clusters for m in c.mentions if _kind(m) == "nominal"]
+    if not nominals:
         return True  # pronouns alone
+    if all(m.in_quote for m in nominals):
+        # The speaker's words, repeated by every outlet that runs the quote: no outlet's choice.
+        return True
+    if s.referring_only and not any(m.plural or _referring(m) for m in nominals):
+        # `a choice`, `order`: an indefinite or bare singular introduces or generalises,
+        # it does not point at the same thing in two outlets.
+        return True
+    heads = {m.lemma or m.text.lower() for m in nominals}
     return all(h in s.event_heads or zipf_frequency(h, "en") >= s.generic_zipf for h in heads)
+
+
+def _speaker_or_wh(m: Mention) -> bool:
+    return m.text.lower() in SPEAKER_WORDS or m.text.lower() in WH_WORDS
+
+
+def _referring(m: Mention) -> bool:
+    """Definite, demonstrative or possessed: `the caravan`, `those seeking asylum`."""
+    first = m.text.lower().replace("’", "'").split()[0]
+    return first in DEFINITE or first in POSSESSIVES or _possessor(m) not in ("", None)
 
 
 def _mass(sets: _Sets, size: list[int], root: int) -> int:
@@ -314,6 +335,8 @@ def link_entities(
             continue  # a story-wide entity has a name or is described in two articles
         if not named and _not_an_actor([nodes[i] for i in idx], settings):
             continue
+        if all(_speaker_or_wh(m) for i in idx for m in nodes[i].mentions):
+            continue  # `Whom` tagged as a name is still a question word
         entities.append(_entity([nodes[i] for i in idx]))
     # Most articles first: what every outlet covers leads the list.
     entities.sort(key=lambda e: (-len({c.article_id for c in e.clusters}), -sum(len(c.mentions) for c in e.clusters)))
