@@ -11,7 +11,10 @@ gold links (pairs of found mentions in one gold chain) whose two mentions have
 different head lemmas: the word-choice links (`Kim` / `the dictator`) that the
 baseline can never make, overall and between articles.
 
-    python benchmarks/entity_eval.py --split dev [--limit N] [--json OUT]
+With ``--context`` the linking also reads each description in its sentence
+(``align.mention_context.MentionContext`` over the shipped sentence encoder).
+
+    python benchmarks/entity_eval.py --split dev [--context] [--limit N] [--json OUT]
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from storylens.align.entities import link_entities
+from storylens.align.mention_context import MentionContext
 from storylens.coref.resolver import Resolver
 from storylens.coref.scoring import b_cubed, ceaf_e, muc
 from storylens.model import Article, Mention
@@ -115,6 +119,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--split", default="dev", choices=["dev", "train"])
     ap.add_argument("--json", type=Path, help="write the figures here")
+    ap.add_argument("--context", action="store_true", help="link descriptions by their vectors in context too")
     ap.add_argument("--limit", type=int, help="only the first N stories (by name), for quick runs")
     args = ap.parse_args()
 
@@ -129,6 +134,11 @@ def main() -> None:
     res = {r.article.id: r for r in resolver.resolve_many(articles)}
     parse_s = time.perf_counter() - t0
 
+    context = None
+    if args.context:
+        from storylens.align.embed import Embedder
+
+        context = MentionContext(Embedder().encode, {a["id"]: a["text"] for a in arts.values()})
     stories: dict[str, list[str]] = defaultdict(list)
     for a in arts.values():
         stories[a["story"]].append(a["id"])
@@ -142,7 +152,9 @@ def main() -> None:
     for story, ids in sorted(stories.items()):
         rs = [res[i] for i in ids]
         t = time.perf_counter()
-        entities = link_entities([c for r in rs for c in r.clusters], [m for r in rs for m in r.singletons])
+        entities = link_entities(
+            [c for r in rs for c in r.clusters], [m for r in rs for m in r.singletons], context=context
+        )
         link_s += time.perf_counter() - t
         system: list[Mention] = []
         entity_of: dict[int, int] = {}
@@ -190,6 +202,7 @@ def main() -> None:
 
     out = {
         "split": args.split,
+        "context": args.context,
         "stories": len(stories),
         "articles": len(arts),
         "gold_mentions": n_gold,
