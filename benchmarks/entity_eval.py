@@ -6,9 +6,15 @@ descriptions). A gold mention is found when a storylens mention covers it
 (one span inside the other, best overlap first, each storylens mention used
 once). On the mentions found, the CoNLL metrics (MUC, B³, CEAF-e) score
 storylens's entities and, beside them, a baseline that puts mentions with the
-same head lemma together. Mention recall is printed too.
+same head lemma together. Mention recall is printed too, and the recall of
+gold links (pairs of found mentions in one gold chain) whose two mentions have
+different head lemmas: the word-choice links (`Kim` / `the dictator`) that the
+baseline can never make, overall and between articles.
 
-    python benchmarks/entity_eval.py --split dev [--json OUT]
+With ``--context`` the linking also reads each description in its sentence
+(``align.mention_context.MentionContext`` over the shipped sentence encoder).
+
+    python benchmarks/entity_eval.py --split dev [--context] [--limit N] [--json OUT]
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from storylens.align.entities import link_entities
+from storylens.align.mention_context import MentionContext
 from storylens.coref.resolver import Resolver
 from storylens.coref.scoring import b_cubed, ceaf_e, muc
 from storylens.model import Article, Mention
@@ -89,13 +96,37 @@ def prf(metric, key, response) -> tuple[float, float, float]:
     return metric([frozenset(c) for c in key], [frozenset(c) for c in response])
 
 
+def link_recall(
+    key: list[list[Key]], lemma_of: dict[Key, str], entity_of: dict[Key, int]
+) -> dict[str, tuple[int, int]]:
+    """Gold links the system makes, as (made, all), for the pairs whose head lemmas
+    differ, and for those of them that cross articles."""
+    out = {"cross_lemma": [0, 0], "cross_lemma_cross_article": [0, 0]}
+    for chain in key:
+        for i, a in enumerate(chain):
+            for b in chain[i + 1 :]:
+                if lemma_of[a] == lemma_of[b]:
+                    continue
+                made = int(entity_of[a] == entity_of[b])
+                kinds = ["cross_lemma"] + (["cross_lemma_cross_article"] if a[0] != b[0] else [])
+                for k in kinds:
+                    out[k][0] += made
+                    out[k][1] += 1
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--split", default="dev", choices=["dev", "train"])
     ap.add_argument("--json", type=Path, help="write the figures here")
+    ap.add_argument("--context", action="store_true", help="link descriptions by their vectors in context too")
+    ap.add_argument("--limit", type=int, help="only the first N stories (by name), for quick runs")
     args = ap.parse_args()
 
     arts, chains = load(args.split)
+    if args.limit:
+        keep = set(sorted({a["story"] for a in arts.values()})[: args.limit])
+        arts = {k: a for k, a in arts.items() if a["story"] in keep}
     gold = gold_by_story(arts, chains)
     resolver = Resolver()
     t0 = time.perf_counter()
@@ -103,6 +134,11 @@ def main() -> None:
     res = {r.article.id: r for r in resolver.resolve_many(articles)}
     parse_s = time.perf_counter() - t0
 
+    context = None
+    if args.context:
+        from storylens.align.embed import Embedder
+
+        context = MentionContext(Embedder().encode, {a["id"]: a["text"] for a in arts.values()})
     stories: dict[str, list[str]] = defaultdict(list)
     for a in arts.values():
         stories[a["story"]].append(a["id"])
@@ -111,11 +147,14 @@ def main() -> None:
     sys_all: list[list[Key]] = []
     base_all: list[list[Key]] = []
     n_gold = n_found = 0
+    links = {"cross_lemma": [0, 0], "cross_lemma_cross_article": [0, 0]}
     link_s = 0.0
     for story, ids in sorted(stories.items()):
         rs = [res[i] for i in ids]
         t = time.perf_counter()
-        entities = link_entities([c for r in rs for c in r.clusters], [m for r in rs for m in r.singletons])
+        entities = link_entities(
+            [c for r in rs for c in r.clusters], [m for r in rs for m in r.singletons], context=context
+        )
         link_s += time.perf_counter() - t
         system: list[Mention] = []
         entity_of: dict[int, int] = {}
@@ -143,6 +182,10 @@ def main() -> None:
             sys_groups[entity_of[id(m)]].append(g)
             base_groups[m.lemma or m.text.split()[-1].lower()].append(g)
         keys_all += key
+        lemma_of = {g: m.lemma or m.text.split()[-1].lower() for g, m in found.items()}
+        for k, (made, total) in link_recall(key, lemma_of, {g: entity_of[id(m)] for g, m in found.items()}).items():
+            links[k][0] += made
+            links[k][1] += total
         sys_all += list(sys_groups.values())
         base_all += list(base_groups.values())
 
@@ -159,12 +202,19 @@ def main() -> None:
 
     out = {
         "split": args.split,
+        "context": args.context,
         "stories": len(stories),
         "articles": len(arts),
         "gold_mentions": n_gold,
         "mention_recall": 100 * n_found / max(n_gold, 1),
         "storylens": scores(sys_all),
         "same_head_lemma": scores(base_all),
+        "cross_lemma_link_recall": 100 * links["cross_lemma"][0] / max(links["cross_lemma"][1], 1),
+        "cross_lemma_links": links["cross_lemma"][1],
+        "cross_lemma_cross_article_link_recall": 100
+        * links["cross_lemma_cross_article"][0]
+        / max(links["cross_lemma_cross_article"][1], 1),
+        "cross_lemma_cross_article_links": links["cross_lemma_cross_article"][1],
         "parse_s": parse_s,
         "link_s": link_s,
     }
@@ -177,6 +227,11 @@ def main() -> None:
             f"{name:16}{s['b3_p']:7.1f}{s['b3_r']:7.1f}{s['b3_f1']:7.1f}{s['muc_f1']:7.1f}"
             f"{s['ceafe_f1']:7.1f}{s['conll_f1']:7.1f}"
         )
+    print(
+        f"cross-lemma link recall {out['cross_lemma_link_recall']:.1f} % of {out['cross_lemma_links']} links; "
+        f"between articles {out['cross_lemma_cross_article_link_recall']:.1f} % "
+        f"of {out['cross_lemma_cross_article_links']}"
+    )
     print(f"parse {parse_s:.1f} s, linking {link_s:.2f} s (all stories)")
     if args.json:
         args.json.write_text(json.dumps(out, indent=2) + "\n")
