@@ -15,7 +15,7 @@ from storylens.align.embed import Embedded, Embedder
 from storylens.align.entities import link_entities
 from storylens.align.fact_pairs import FactModel, load_fact_model
 from storylens.align.facts import FactGraph, build_facts, score_pairs
-from storylens.align.framing import framing, outlet_terms
+from storylens.align.framing import framing, label_choices, outlet_terms
 from storylens.align.quote_groups import QuoteGroup, group_quotes
 from storylens.align.same_claim import Judge, load_judge
 from storylens.align.settings import DEFAULT, CompareSettings
@@ -154,8 +154,12 @@ class Comparer:
         conflicts = find_conflicts(facts, entities, graph, self.fact_model.partial)
         verdicts = judge_verdicts([a for a, _ in kept], facts, graph, self.fact_model, conflicts)
         terms: dict[str, Counter[str]] = {}
+        where: dict = {}
         for a, d in kept:
-            terms.setdefault(a.outlet or a.id, Counter()).update(outlet_terms(d, resolutions[a.id].quote_index))
+            outlet = a.outlet or a.id
+            found = outlet_terms(d, resolutions[a.id].quote_index, where.setdefault(outlet, {}), a.id)
+            terms.setdefault(outlet, Counter()).update(found)
+        labels, label_where = label_choices(entities, {a.id: a.outlet or a.id for a, _ in kept})
         step("aligned", None)
         return Comparison(
             articles=[a for a, _ in kept],
@@ -163,7 +167,7 @@ class Comparer:
             entities=entities,
             quotes=quote_groups,
             claims=facts,
-            framing=framing(terms, cfg.framing_top, cfg.framing_prior_scale),
+            framing=framing(terms, cfg.framing_top, cfg.framing_prior_scale, labels, where, label_where),
             conflicts=conflicts,
             problems=problems,
             settings=cfg,
