@@ -37,6 +37,7 @@ class Segment:
     text: str
     speaker: str | None
     norm: str = ""
+    kind: str = "direct"  # the quote's: ``direct`` or ``indirect`` (reported speech)
 
 
 @dataclass(slots=True)
@@ -48,6 +49,13 @@ class QuoteGroup:
     @property
     def articles(self) -> list[str]:
         return sorted({s.article_id for s in self.segments})
+
+    @property
+    def kind(self) -> str:
+        """``direct`` or ``indirect`` when every occurrence is, else ``mixed`` (one
+        outlet quotes what another reports)."""
+        kinds = {s.kind for s in self.segments}
+        return kinds.pop() if len(kinds) == 1 else "mixed"
 
     @property
     def speaker(self) -> str | None:
@@ -77,7 +85,15 @@ def segments_of(quote: Quote, settings: QuoteGroupSettings = DEFAULT) -> list[Se
             continue
         offset = quote.start + at + piece.find(stripped)
         out.append(
-            Segment(quote.article_id, offset, offset + len(stripped), stripped, quote.speaker, normalise(stripped))
+            Segment(
+                quote.article_id,
+                offset,
+                offset + len(stripped),
+                stripped,
+                quote.speaker,
+                normalise(stripped),
+                quote.kind,
+            )
         )
     return out
 
