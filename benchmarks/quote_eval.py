@@ -8,7 +8,10 @@ first. P/R/F1 per kind (``direct``, ``indirect``, ``all``) over two gold sets:
 ``every`` attribution, and ``speech`` (direct quotes and indirect ones whose cue
 is a speech or writing cue, not a belief or a finding). Beside storylens, the
 same run scores a quotation-mark regex (every stretch of 3+ words between
-double marks, kind ``direct``, no speaker).
+double marks, kind ``direct``, no speaker). Quotes storylens marks ``partial``
+(a few quoted words inside the writer's own sentence: scare quotes, a quoted
+phrase in reported speech) are phrases, not attributions, and are left out
+unless ``--with-partial``.
 
 Speakers, on the matched ``all`` pairs: gold speakers are mentions as written,
 often pronouns, so a gold speaker is named by itself when it is not a pronoun,
@@ -212,7 +215,7 @@ def regex_quotes(text: str) -> list[Pred]:
     return out
 
 
-def storylens_quotes(res: Resolution) -> list[Pred]:
+def storylens_quotes(res: Resolution, with_partial: bool = False) -> list[Pred]:
     return [
         Pred(
             q.start,
@@ -222,6 +225,7 @@ def storylens_quotes(res: Resolution) -> list[Pred]:
             (q.speaker_start, q.speaker_end) if q.speaker_start >= 0 else None,
         )
         for q in res.quotes
+        if with_partial or not q.partial
     ]
 
 
@@ -269,6 +273,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--cache", type=Path)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--errors", type=int, default=0, help="print this many speaker errors")
+    ap.add_argument("--with-partial", action="store_true", help="score partial quotes as attributions too")
     args = ap.parse_args(argv)
     arts = [a for a in map(json.loads, DATA.open(encoding="utf-8")) if a["split"] == args.split]
     if args.limit:
@@ -279,7 +284,7 @@ def main(argv: list[str] | None = None) -> None:
     for res in resolutions(Resolver(), arts, args.cache):
         art = by_id[res.article.id]
         golds = gold_of(art)
-        score(system, storylens_quotes(res), golds, res, art["id"])
+        score(system, storylens_quotes(res, args.with_partial), golds, res, art["id"])
         score(baseline, regex_quotes(art["text"]), golds, None, art["id"])
     secs = time.perf_counter() - t
     print(f"PolNeAR {args.split}: {len(arts)} articles, {secs:.0f} s")

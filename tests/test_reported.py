@@ -37,3 +37,8 @@ def test_according_to(quotes_of) -> None:
 def test_a_quoted_statement_stays_direct(quotes_of) -> None:
     got = quotes_of("“The port will stay open next week,” the minister said.")
     assert [(k, c) for k, _, c, _ in got] == [("direct", "said")]
+
+
+def test_a_transcript_turn_is_its_speakers(quotes_of) -> None:
+    got = quotes_of("The debate went on.\n\nWALLACE: Senator, the polls have tightened since June.")
+    assert [(k, t, c) for k, t, c, _ in got] == [("indirect", "Senator, the polls have tightened since June.", ":")]

@@ -5,9 +5,14 @@ coreference found one."""
 from __future__ import annotations
 
 from storylens.model import Cluster, Quote
+from storylens.nlp.vocab import QUANTITY_LABELS
 from storylens.quotes.regions import QuoteIndex
 from storylens.quotes.reported import Reported
 from storylens.quotes.settings import DEFAULT, QuoteSettings
+
+# Entity types that never speak: a speaker is a person, an organisation, a place's
+# government (`Moscow said`) or a description (`a spokesperson`).
+NOT_SPEAKERS: frozenset[str] = QUANTITY_LABELS | {"WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "LANGUAGE", "FAC"}
 
 
 def build_quotes(
@@ -57,6 +62,8 @@ def _speaker(
     if span is None:
         return None, None
     found = cluster_at.get(span)
+    if found is not None and found.type in NOT_SPEAKERS:
+        return None, None  # `12:15 p.m.`, a film's title: none rather than a wrong speaker
     name = (found.canonical if found and found.canonical else None) or text[span[0] : span[1]]
     return name, found.id if found else None
 

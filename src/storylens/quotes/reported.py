@@ -31,6 +31,8 @@ _COMPLEMENT_DEPS = ("ccomp",)
 # A verb hung off its content by the parser (`The talks failed, he said.`).
 _TRAILING_DEPS = ("parataxis", "advcl", "conj", "ccomp")
 _EDGE_PUNCT = " ,;:—–-\n"
+# A transcript speaker label (`MIKE PENCE:`) is a short name.
+_TURN_MAX_NAME_TOKENS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +99,31 @@ def _according_to(sent: Span, text: str) -> Reported | None:
     return None
 
 
+def _transcript_turns(doc: Doc, quotes: QuoteIndex) -> list[Reported]:
+    """`PENCE: Well, look, ...`: a paragraph opened by a name and a colon is that
+    speaker's turn in a transcript, up to the paragraph's end."""
+    text = doc.text
+    out = []
+    for tok in doc:
+        if tok.text != ":" or quotes.region_of(tok.idx) != -1:
+            continue
+        first = tok.i
+        while first > 0 and tok.i - first < _TURN_MAX_NAME_TOKENS and "\n" not in doc[first - 1].text:
+            first -= 1
+        at_paragraph_start = first == 0 or "\n" in doc[first - 1].text
+        words = doc[first : tok.i]
+        if not at_paragraph_start or not len(words) or not all(t.pos_ == "PROPN" for t in words):
+            continue
+        end = text.find("\n", tok.idx)
+        s, e = _trim(text, tok.idx + 1, len(text) if end == -1 else end)
+        if e > s:
+            out.append(Reported(s, e, tok.idx, tok.idx + 1, words[-1].i))
+    return out
+
+
 def find_reported(doc: Doc, quotes: QuoteIndex, settings: QuoteSettings = DEFAULT) -> list[Reported]:
     text = doc.text
-    out: list[Reported] = []
+    out: list[Reported] = _transcript_turns(doc, quotes)
     for sent in doc.sents:
         found = _according_to(sent, text)
         if found is not None:
