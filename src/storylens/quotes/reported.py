@@ -29,7 +29,7 @@ REPORTING_VERBS: frozenset[str] = SPEECH_VERBS | frozenset(
 )
 _COMPLEMENT_DEPS = ("ccomp",)
 # A verb hung off its content by the parser (`The talks failed, he said.`).
-_TRAILING_DEPS = ("parataxis", "advcl", "conj", "ccomp")
+_TRAILING_DEPS = ("parataxis",)
 _EDGE_PUNCT = " ,;:—–-\n"
 # A transcript speaker label (`MIKE PENCE:`) is a short name.
 _TURN_MAX_NAME_TOKENS = 3
