@@ -413,3 +413,15 @@ def test_claim_pairs_benchmark_scores_a_pair_file(tmp_path: Path) -> None:
     result = json.loads(out.read_text(encoding="utf-8"))
     assert set(result) == {"accuracy", "precision", "recall", "f1", "n"} and result["n"] == 2
     assert result["accuracy"] == 100.0
+
+
+def test_quote_segments_do_not_end_at_titles_or_initialisms() -> None:
+    from storylens.align.quote_groups import segments_of
+
+    text = "Rather than agreeing to disarm, Mr. Kim tested again. The U.S. Navy moved ships. It was late."
+    got = [s.text for s in segments_of(_quote("a", text))]
+    assert got == [
+        "Rather than agreeing to disarm, Mr. Kim tested again.",
+        "The U.S. Navy moved ships.",
+        "It was late.",
+    ]

@@ -117,7 +117,13 @@ def test_own_text_roles_possessives_and_binding(resolver: Resolver) -> None:
 
 def test_json_shape(resolver: Resolver, seed_articles: dict[str, Article]) -> None:
     data = resolution_json(resolver.resolve(seed_articles["000"]))
-    assert set(data) == {"article", "text", "resolved", "clusters", "edits"}
+    assert set(data) == {"article", "text", "resolved", "clusters", "edits", "quotes"}
+    kinds = {q["kind"] for q in data["quotes"]}
+    assert kinds == {"direct", "indirect"}
+    for q in data["quotes"]:
+        assert data["text"][q["start"] : q["end"]] == q["text"]
+        if q["cue"] is not None:
+            assert data["text"][q["cue_start"] : q["cue_end"]] == q["cue"]
     cluster = data["clusters"][0]
     assert set(cluster) == {"id", "canonical", "type", "mentions"}
     assert set(cluster["mentions"][0]) == {"start", "end", "text", "kind"}

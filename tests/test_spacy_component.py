@@ -72,9 +72,14 @@ def test_component_results_match_the_resolver(resolver: Resolver) -> None:
     assert [c.canonical for c in doc._.coref_clusters] == [c.canonical for c in res.clusters]
     first = doc.spans["coref_clusters_1"]
     assert [s.text for s in first] == [m.text for m in res.clusters[0].mentions]
-    (quote,) = doc.spans["quotes"]
+    reported, quote = doc.spans["quotes"]
     assert quote.text.startswith("We will respect") and quote._.speaker == "Dmitry Peskov"
-    assert [s.text for s in doc.spans["quote_speakers"]] == ["he"]
+    assert (quote._.kind, quote._.cue, quote.label_) == ("direct", "said", "QUOTE")
+    # `He said the meetings were routine.`: reported speech, its speaker through coreference.
+    assert reported.text == "the meetings were routine"
+    assert (reported._.kind, reported._.cue, reported.label_) == ("indirect", "said", "REPORTED")
+    assert reported._.speaker == "Dmitry Peskov"
+    assert [s.text for s in doc.spans["quote_speakers"]] == ["He", "he"]
 
 
 def test_quotes_component_alone_names_the_speaking_phrase() -> None:

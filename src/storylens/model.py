@@ -91,7 +91,7 @@ class Entity:
 
 @dataclass(slots=True)
 class Quote:
-    """A direct quote; offsets span the words inside the marks."""
+    """A quote or a reported statement; offsets span the quoted words or the content."""
 
     article_id: str
     start: int
@@ -103,6 +103,13 @@ class Quote:
     # Where the speaker is named (the mention that speaks), -1 when no speaker was found.
     speaker_start: int = -1
     speaker_end: int = -1
+    # ``direct`` (words in quotation marks) or ``indirect`` (reported speech, in the
+    # writer's words; offsets span its content).
+    kind: str = "direct"
+    # The words that attribute it (`said`, `told reporters`, `according to`); -1 when none.
+    cue: str = ""
+    cue_start: int = -1
+    cue_end: int = -1
 
 
 @dataclass(slots=True)

@@ -16,6 +16,7 @@ from storylens.align.settings import QuoteGroupSettings
 from storylens.model import Quote
 
 _SPLIT = re.compile(r"(?<=[.!?])[”’\"']?\s+(?=[“\"‘']?[A-Z])|\s*(?:…|\.\.\.)\s*")
+_ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|St|Jr|Sr|Prof|Rev|vs)|\b[A-Z]|\.[A-Z])\.$")
 _SIC = re.compile(r"\(sic\)", re.IGNORECASE)
 _BRACKETED = re.compile(r"\[[^\]]*\]")
 _PUNCT = re.compile(r"[^\w\s]")
@@ -37,6 +38,7 @@ class Segment:
     text: str
     speaker: str | None
     norm: str = ""
+    kind: str = "direct"  # the quote's: ``direct`` or ``indirect`` (reported speech)
 
 
 @dataclass(slots=True)
@@ -48,6 +50,13 @@ class QuoteGroup:
     @property
     def articles(self) -> list[str]:
         return sorted({s.article_id for s in self.segments})
+
+    @property
+    def kind(self) -> str:
+        """``direct`` or ``indirect`` when every occurrence is, else ``mixed`` (one
+        outlet quotes what another reports)."""
+        kinds = {s.kind for s in self.segments}
+        return kinds.pop() if len(kinds) == 1 else "mixed"
 
     @property
     def speaker(self) -> str | None:
@@ -64,20 +73,37 @@ def normalise(text: str, spelling: bool = True) -> str:
     return " ".join(text.split())
 
 
-def segments_of(quote: Quote, settings: QuoteGroupSettings = DEFAULT) -> list[Segment]:
+def _pieces(text: str) -> list[tuple[int, str]]:
+    """The quote's sentences with their offsets; a full stop after a title or an
+    initialism (`Mr.`, `U.S.`) ends no sentence."""
     out = []
     pos = 0
-    for piece in _SPLIT.split(quote.text):
-        if not piece:
+    for m in _SPLIT.finditer(text):
+        if _ABBREVIATION.search(text, max(0, m.start() - 6), m.start()):
             continue
-        at = quote.text.find(piece, pos)
-        pos = at + len(piece)
+        out.append((pos, text[pos : m.start()]))
+        pos = m.end()
+    out.append((pos, text[pos:]))
+    return [(at, piece) for at, piece in out if piece]
+
+
+def segments_of(quote: Quote, settings: QuoteGroupSettings = DEFAULT) -> list[Segment]:
+    out = []
+    for at, piece in _pieces(quote.text):
         stripped = piece.strip(" “”\"‘’'")
         if len(stripped.split()) < settings.min_words:
             continue
         offset = quote.start + at + piece.find(stripped)
         out.append(
-            Segment(quote.article_id, offset, offset + len(stripped), stripped, quote.speaker, normalise(stripped))
+            Segment(
+                quote.article_id,
+                offset,
+                offset + len(stripped),
+                stripped,
+                quote.speaker,
+                normalise(stripped),
+                quote.kind,
+            )
         )
     return out
 

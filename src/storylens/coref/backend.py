@@ -17,8 +17,9 @@ from storylens.coref.settings import DEFAULT, CorefSettings
 from storylens.coref.sieve import PASSES, run_passes
 from storylens.model import Cluster, Mention, Quote
 from storylens.nlp.vocab import PERSON
-from storylens.quotes.extract import build_quotes
+from storylens.quotes.extract import build_quotes, build_reported
 from storylens.quotes.regions import QuoteIndex, find_quotes
+from storylens.quotes.reported import find_reported
 from storylens.quotes.settings import DEFAULT as QUOTE_DEFAULT
 from storylens.quotes.settings import QuoteSettings
 from storylens.quotes.speakers import attribute_speakers
@@ -45,6 +46,16 @@ class CorefBackend(Protocol):
         """Clusters (two or more mentions, or a named one) and attributed quotes;
         offsets into ``doc.text``."""
         ...
+
+
+def _token_span(doc: Doc, i: int) -> tuple[int, int]:
+    return doc[i].idx, doc[i].idx + len(doc[i].text)
+
+
+def _phrase(doc: Doc, head: int) -> tuple[int, int]:
+    """The noun phrase a speaker's head token ends (`a campaign spokesman`)."""
+    phrase = doc[doc[head].left_edge.i : head + 1]
+    return phrase.start_char, phrase.end_char
 
 
 def _name_evidence(doc: Doc, m: M) -> NameEvidence:
@@ -103,15 +114,29 @@ class SieveBackend:
             exchanges=[[(by_head[s], by_head[o]) for s, o in pairs] for pairs in attribution.exchanges],
             cl=Clusters(ms),
             settings=self.settings,
+            cues=attribution.cues,
         )
         run_passes(ctx, self.scorer, observer, self.description_scorer, description_observer, self.passes)
         return ctx
 
     def analyse(self, doc: Doc, article_id: str) -> Analysis:
         ctx = self.context(doc)
+        doc = ctx.doc
         clusters, token_spans, singletons = self._clusters(ctx, article_id)
         speakers = [None if i is None else (ctx.ms[i].start, ctx.ms[i].end) for i in ctx.speakers]
-        quotes = build_quotes(ctx.text, ctx.quotes, speakers, clusters, article_id, self.quote_settings)
+        cues = [None if t is None else _token_span(doc, t) for t in ctx.cues]
+        quotes = build_quotes(ctx.text, ctx.quotes, speakers, clusters, article_id, self.quote_settings, cues)
+        reported = find_reported(doc, ctx.quotes, self.quote_settings)
+        # A reported speaker is named by the mention outside quotes with its head token.
+        by_head = {m.head: (m.start, m.end) for m in reversed(ctx.ms) if m.quote == -1}
+        quotes += build_reported(
+            ctx.text,
+            reported,
+            [None if r.speaker is None else by_head.get(r.speaker) or _phrase(doc, r.speaker) for r in reported],
+            clusters,
+            article_id,
+        )
+        quotes.sort(key=lambda q: (q.start, q.kind))
         return Analysis(clusters, quotes, ctx.quotes, token_spans, singletons)
 
     @staticmethod

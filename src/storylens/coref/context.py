@@ -30,6 +30,8 @@ class Context:
     cl: Clusters
     settings: CorefSettings = DEFAULT
     text: str = ""  # ``doc.text``, which spaCy rebuilds from the tokens on every access
+    # Per top-level quote: the token of the cue naming its speaker (`said`), or None.
+    cues: list[int | None] = field(default_factory=list)
     _sent_starts: list[int] = field(default_factory=list)
 
     def sentence_start(self, token: int) -> int:

@@ -9,6 +9,8 @@ model; quotes and their speakers still come from the embedded resolver.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Doc
 
 from storylens.coref.backend import Analysis, SieveBackend
@@ -88,7 +90,6 @@ class FastcorefBackend:
         prediction = self._model.predict(texts=[doc.text])[0]
         clusters = clusters_from_spans(doc, prediction.get_clusters(as_strings=False), article_id)
         embedded = self._quotes.analyse(doc, article_id)
-        quotes: list[Quote] = [
-            Quote(q.article_id, q.start, q.end, q.text, q.speaker, None, q.partial) for q in embedded.quotes
-        ]
+        # The embedded clusters are not these: their ids would point at the wrong ones.
+        quotes: list[Quote] = [replace(q, speaker_cluster=None) for q in embedded.quotes]
         return Analysis(clusters, quotes, embedded.quote_index, _token_spans(doc, clusters))

@@ -14,6 +14,10 @@ class QuoteSettings:
     # this much text, and this many paragraph breaks, lie between them.
     carry_max_chars: int = 400
     carry_max_paragraph_breaks: int = 1
+    # Reported speech needs a content of at least this many words (`denied it` is no statement).
+    reported_min_words: int = 2
+    # Content this much inside quotation marks is a direct quote, found by its marks.
+    reported_max_quoted: float = 0.6
 
 
 DEFAULT = QuoteSettings()

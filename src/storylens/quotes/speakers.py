@@ -55,7 +55,10 @@ def _argument(verb: Token, deps: tuple[str, ...], heads: Collection[int]) -> int
     return None
 
 
-def _governing_speaker(doc: Doc, first: int, last: int, quotes: QuoteIndex, heads: Collection[int]) -> int | None:
+Found = tuple[int, int | None] | None  # (speaker head, cue verb) or nothing
+
+
+def _governing_speaker(doc: Doc, first: int, last: int, quotes: QuoteIndex, heads: Collection[int]) -> Found:
     """`When Zakaria asked Peskov if there had been “any collaboration”`: the speech
     verb the quoted words hang from, outside the quote, names the speaker."""
     inside = [t for t in doc[first : last + 1] if not t.is_punct and not t.is_space]
@@ -66,11 +69,12 @@ def _governing_speaker(doc: Doc, first: int, last: int, quotes: QuoteIndex, head
         if quotes.region_of(anc.idx) != -1:
             continue
         if anc.lemma_.lower() in SPEECH_VERBS and anc.pos_ in VERB_POS:
-            return _argument(anc, SUBJECT_DEPS, heads)
+            who = _argument(anc, SUBJECT_DEPS, heads)
+            return None if who is None else (who, anc.i)
     return None
 
 
-def _according_to(doc: Doc, first: int, heads: Collection[int]) -> int | None:
+def _according_to(doc: Doc, first: int, heads: Collection[int]) -> Found:
     """`According to Peskov, ... "bilateral relations," The Hill reported`: the source
     named by "according to" speaks, not the outlet that reported it."""
     for tok in doc[first].sent:
@@ -80,18 +84,18 @@ def _according_to(doc: Doc, first: int, heads: Collection[int]) -> int | None:
             to = next((c for c in tok.children if c.lower_ == "to"), None)
             obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
             if obj is not None and obj.i in heads:
-                return obj.i
+                return obj.i, tok.i
     return None
 
 
 def _subject_mention(
     doc: Doc, tokens: range, quotes: QuoteIndex, heads: Collection[int], nearest_last: bool = False
-) -> int | None:
+) -> Found:
     verbs = _speech_verbs(doc, tokens, quotes)
     for verb in reversed(verbs) if nearest_last else verbs:
         found = _argument(verb, SUBJECT_DEPS, heads)
         if found is not None:
-            return found
+            return found, verb.i
     return None
 
 
@@ -108,11 +112,13 @@ def _exchanges(doc: Doc, tokens: range, quotes: QuoteIndex, heads: Collection[in
 
 @dataclass(slots=True)
 class Attribution:
-    """Per top-level quote: the head token of the mention naming its speaker, and the
-    (subject, object) head tokens of speech verbs around it."""
+    """Per top-level quote: the head token of the mention naming its speaker, the
+    (subject, object) head tokens of speech verbs around it, and the token of the
+    cue that names the speaker (None when carried over from the previous quote)."""
 
     speakers: list[int | None]
     exchanges: list[list[tuple[int, int]]]
+    cues: list[int | None]
 
 
 def attribute_speakers(
@@ -123,6 +129,7 @@ def attribute_speakers(
     text = doc.text  # spaCy joins every token to build it: once, not per quote
     speakers: list[int | None] = []
     exchanges: list[list[tuple[int, int]]] = []
+    cues: list[int | None] = []
     for qi, region in enumerate(quotes.regions):
         first = _token_at(doc, tok_at, region.start)
         last = _token_at(doc, tok_at, max(region.start, region.end - 1))
@@ -146,9 +153,11 @@ def attribute_speakers(
             between = text[prev.end : region.start]
             if between.count("\n\n") <= settings.carry_max_paragraph_breaks and len(between) < settings.carry_max_chars:
                 speakers.append(speakers[-1])  # the speaker carries on
+                cues.append(None)
                 continue
-        speakers.append(found)
-    return Attribution(speakers, exchanges)
+        speakers.append(None if found is None else found[0])
+        cues.append(None if found is None else found[1])
+    return Attribution(speakers, exchanges, cues)
 
 
 def _previous_sentence(doc: Doc, first: int) -> range:

@@ -42,7 +42,19 @@ def cluster_json(c: Cluster) -> dict[str, Any]:
 
 
 def quote_json(q: Quote) -> dict[str, Any]:
-    return {"start": q.start, "end": q.end, "text": q.text, "speaker": q.speaker, "partial": q.partial}
+    return {
+        "start": q.start,
+        "end": q.end,
+        "text": q.text,
+        "kind": q.kind,
+        "cue": q.cue or None,
+        "cue_start": q.cue_start if q.cue else None,
+        "cue_end": q.cue_end if q.cue else None,
+        "speaker": q.speaker,
+        "speaker_start": q.speaker_start if q.speaker_start >= 0 else None,
+        "speaker_end": q.speaker_end if q.speaker_start >= 0 else None,
+        "partial": q.partial,
+    }
 
 
 def claim_json(c: Claim) -> dict[str, Any]:
@@ -57,6 +69,7 @@ def resolution_json(res: Resolution) -> dict[str, Any]:
         "resolved": res.resolved,
         "clusters": [cluster_json(c) for c in res.clusters],
         "edits": [edit_json(e) for e in res.edits],
+        "quotes": [quote_json(q) for q in res.quotes],
     }
 
 
@@ -80,6 +93,7 @@ def comparison_json(cmp: Comparison) -> dict[str, Any]:
         quotes.append(
             {
                 "id": g.id,
+                "kind": g.kind,
                 "speaker": g.speaker,
                 "status": g.status,
                 "outlets": sorted({outlet_of[a] for a in g.articles}),
@@ -90,6 +104,7 @@ def comparison_json(cmp: Comparison) -> dict[str, Any]:
                         "start": s.start,
                         "end": s.end,
                         "text": s.text,
+                        "kind": s.kind,
                         "diff": word_diff(longest.text, s.text) if s is not longest else [],
                     }
                     for s in g.segments
