@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from storylens.clean import MAX_BYTES, load_article
-from storylens.errors import InputError, LanguageError
+from storylens.errors import InputError
 
 ENGLISH = (
     "The harbour bridge will close for six weeks from Monday, the city council said on Tuesday. "
@@ -66,14 +66,15 @@ def test_broken_html_still_yields_the_article(tmp_path: Path) -> None:
     assert "harbour bridge will close" in article.text
 
 
-def test_non_english_is_refused(tmp_path: Path) -> None:
+def test_non_english_is_kept_with_its_language(tmp_path: Path) -> None:
     p = tmp_path / "de.txt"
     p.write_text(
         "Die Brücke über den Hafen wird ab Montag für sechs Wochen gesperrt, teilte der Stadtrat am Dienstag mit. "
         "Ingenieure hatten bei einer Inspektion im vergangenen Monat Risse in zwei Stahlträgern gefunden."
     )
-    with pytest.raises(LanguageError, match="only English is supported"):
-        load_article(p)
+    article = load_article(p)
+    assert article.language == "de"
+    assert article.text.startswith("Die Brücke")
 
 
 def test_html_example_is_extracted_with_its_title() -> None:

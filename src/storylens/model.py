@@ -39,6 +39,8 @@ class Article:
     # Edits that turned ``raw`` into ``text``; their offsets are into ``raw``.
     cleaning: list[Edit] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # ISO 639-1 code detected on the cleaned text; None until cleaned.
+    language: str | None = None
 
 
 @dataclass(slots=True)

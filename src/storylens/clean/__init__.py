@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from storylens.clean.html import extract_html
-from storylens.clean.language import require_english
+from storylens.clean.language import language_of
 from storylens.clean.load import MAX_BYTES, read_source
+from storylens.clean.structure import word_count
 from storylens.clean.text import Cleaned, clean_text
 from storylens.errors import InputError
 from storylens.model import Article
@@ -25,25 +26,24 @@ def clean_article(article: Article, name: str | None = None) -> Article:
     """Fill ``article.text`` (and the title, when one heads the text) from ``article.raw``."""
     name = name or article.id
     cleaned = clean_text(article.raw)
-    if len(cleaned.text.split()) < MIN_WORDS:
-        # Say why: another language, too little text, or only page furniture.
-        require_english(article.raw, name)
-        words = len(article.raw.split())
+    if word_count(cleaned.text) < MIN_WORDS:
+        # Say why: too little text, or only page furniture.
+        words = word_count(article.raw)
         if words < MIN_WORDS:
             raise InputError(f"{name}: too short to be an article ({words} words; at least {MIN_WORDS})")
         if not cleaned.text.strip():
             raise InputError(f"{name}: nothing left after removing page furniture")
         raise InputError(
             f"{name}: too short to be an article after removing page furniture "
-            f"({len(cleaned.text.split())} words left; at least {MIN_WORDS})"
+            f"({word_count(cleaned.text)} words left; at least {MIN_WORDS})"
         )
     if len(cleaned.text) > MAX_CHARS:
         raise InputError(
             f"{name}: {len(cleaned.text):,} characters after cleaning is over the {MAX_CHARS:,}-character "
             "limit for one article (news articles are kilobytes); split it into articles"
         )
-    require_english(cleaned.text, name)
     article.text = cleaned.text
+    article.language = language_of(cleaned.text)
     article.cleaning = cleaned.edits
     if cleaned.title and not article.title:
         article.title = cleaned.title
@@ -51,7 +51,7 @@ def clean_article(article: Article, name: str | None = None) -> Article:
 
 
 def load_article(path: str | Path, article_id: str | None = None) -> Article:
-    """Read, extract (HTML), clean and language-check one article file."""
+    """Read, extract (HTML), clean one article file and note its language."""
     path = Path(path)
     source = read_source(path)
     title = url = published = None

@@ -7,10 +7,18 @@ from dataclasses import dataclass
 
 from storylens.clean.rules import CONSENT, LINE_RULES, LINK_LIST_MARKERS
 
-_SENTENCE_END = re.compile(r"[.!?…][”’\"')\]]*$")
+_SENTENCE_END = re.compile(r"[.!?…。！？][”’\"')\]」』]*$")
 # Outlet names and section tags above an article are one or two words (`Blaze
 # Media`, `Politics`); a line of three or more is more likely a short headline.
 BANNER_MAX_WORDS = 2
+
+
+# Chinese and Japanese are written without spaces: each ideograph or kana counts as a word.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def word_count(text: str) -> int:
+    return len(text.split()) + len(_UNSPACED.findall(text))
 
 
 @dataclass(slots=True)
@@ -21,7 +29,7 @@ class Line:
 
     @property
     def words(self) -> int:
-        return len(self.text.split())
+        return word_count(self.text)
 
     @property
     def blank(self) -> bool:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from storylens.clean.language import not_english
 from storylens.coref.backend import CorefBackend, SieveBackend
 from storylens.coref.component import CorefComponent
 from storylens.model import Article, Cluster, Quote, Resolution
@@ -85,7 +86,9 @@ class Resolver:
         (``nlp/docs.py``); with them, only the articles without one are parsed.
         ``seconds``: adds the time spent parsing ("parse") and resolving ("coreference")."""
         if parses:
-            docs: Iterator[tuple[Article, Doc]] = ((a, self._stored(a, parses.get(a.id))) for a in articles)
+            docs: Iterator[tuple[Article, Doc]] = (
+                (a, self.nlp.make_doc("") if not_english(a) else self._stored(a, parses.get(a.id))) for a in articles
+            )
         else:
             docs = self._piped(articles, batch_size)
         timer = seconds if seconds is not None else Counter()
@@ -96,6 +99,10 @@ class Resolver:
             if pair is None:
                 return
             article, doc = pair
+            skip = not_english(article)
+            if skip is not None:
+                yield Parsed(article, error=f"{article.source_path or article.id}: {skip}")
+                continue
             t = time.perf_counter()
             try:
                 parsed = Parsed(article, doc, self.resolve_doc(article, doc))
@@ -122,7 +129,8 @@ class Resolver:
         def texts() -> Iterator[str]:
             for a in articles:
                 pending.append(a)
-                yield a.text
+                # Order is kept by parsing an empty text for an article the loop will skip.
+                yield "" if not_english(a) else a.text
 
         for doc in self.nlp.pipe(texts(), batch_size=batch_size):
             yield pending.popleft(), doc

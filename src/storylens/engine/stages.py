@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from storylens.clean.language import not_english
 from storylens.model import Article, Claim, Resolution
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ class Work:
     resolution: Resolution | None = None
     error: str = ""
     stage: str = ""  # the stage that failed it (``load`` when it never loaded)
+    # Why a stage passed over this article without failing it (another language).
+    skipped: str = ""
     text_hash: str = ""  # of the cleaned text, for duplicate detection
     claims: list[Claim] = field(default_factory=list)
     # An earlier stored article this one nearly copies (wire copy, light edits).
@@ -52,12 +55,15 @@ class StageStats:
     failed: Counter[str] = field(default_factory=Counter)
     reasons: Counter[tuple[str, str]] = field(default_factory=Counter)
     seconds: Counter[str] = field(default_factory=Counter)
+    # Items a stage passed over and kept, by (stage, reason).
+    skipped: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def add(self, other: StageStats) -> None:
         self.seen.update(other.seen)
         self.failed.update(other.failed)
         self.reasons.update(other.reasons)
         self.seconds.update(other.seconds)
+        self.skipped.update(other.skipped)
 
     def lines(self) -> list[str]:
         out = []
@@ -67,7 +73,9 @@ class StageStats:
             if parts:
                 line += f" [{', '.join(parts)}]"
             why = [f"{n} {reason}" for (stage, reason), n in self.reasons.most_common() if stage == name]
-            out.append(line + (f" ({'; '.join(why[:3])})" if why else ""))
+            line += f" ({'; '.join(why[:3])})" if why else ""
+            passed = [f"{n} {reason}" for (stage, reason), n in self.skipped.most_common() if stage == name]
+            out.append(line + (f"; skipped, kept: {'; '.join(passed)}" if passed else ""))
         return out
 
 
@@ -129,6 +137,13 @@ class ResolveStage(Stage):
 
         parsed = self._resolver.parse([w.article for w in todo], self.batch_size, seconds=seconds)  # type: ignore[misc]
         for w, p in zip(todo, parsed, strict=True):
+            skip = not_english(p.article)
+            if skip is not None:
+                # Kept and stored without coreference, quotes or claims; stories still see its names and numbers.
+                a = p.article
+                w.resolution = Resolution(article=a, clusters=[], edits=[], resolved=a.text)
+                w.skipped = skip.split(" (", 1)[0]
+                continue
             if p.resolution is None:
                 w.error, w.stage = p.error or "resolve failed", self.name
                 continue
@@ -157,6 +172,7 @@ def run_stages(stages: Sequence[Stage], items: Iterable[Work]) -> tuple[list[Wor
     for stage in stages:
         t = time.perf_counter()
         before = {id(w) for w in batch if w.failed}
+        skipped_before = {id(w) for w in batch if w.skipped}
         stats.seen[stage.name] += len(batch) - len(before)  # the items it works on
         stage.seconds = Counter()
         batch = list(stage.run(batch))
@@ -164,6 +180,8 @@ def run_stages(stages: Sequence[Stage], items: Iterable[Work]) -> tuple[list[Wor
         for part, s in stage.seconds.items():
             stats.seconds[f"{stage.name}/{part}"] += s
         for w in batch:
+            if w.skipped and id(w) not in skipped_before:
+                stats.skipped[(stage.name, w.skipped)] += 1
             if w.failed and id(w) not in before:
                 stats.failed[stage.name] += 1
                 stats.reasons[(stage.name, _reason(w.error))] += 1

@@ -84,7 +84,7 @@ def article_row(item: Work) -> dict[str, Any]:
         "key": item.key, "id": a.id, "source": item.source, "outlet": a.outlet, "title": a.title, "url": a.url,
         "published": a.published, "text": a.text,
         "cleaning": json.dumps([cleaning_edit_json(e) for e in a.cleaning], ensure_ascii=False),
-        "language": "en", "resolved": res.resolved,
+        "language": a.language or "en", "resolved": res.resolved,
         "edits": json.dumps([edit_json(e) for e in res.edits], ensure_ascii=False),
         "clusters": json.dumps([cluster_json(c) for c in res.clusters], ensure_ascii=False),
         "text_hash": item.text_hash,
