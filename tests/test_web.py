@@ -57,10 +57,57 @@ def test_api_result_has_the_compare_json_shape(seeds_job: dict) -> None:
 
 def test_story_page_marks_single_outlet_facts(client: TestClient, seeds_job: dict) -> None:
     page = client.get(f"/c/{seeds_job['id']}").text
-    visits = page[page.index("22 times") - 2000 : page.index("22 times")]
+    matrix = page[page.index('id="matrix"') :]
+    visits = matrix[matrix.index("22 times") - 2000 : matrix.index("22 times")]
     assert "only Breitbart" in visits
     # Every cell of the matrix links to its sentence in the article.
     assert f"/c/{seeds_job['id']}/a/" in page and "start=" in page
+
+
+def test_story_page_opens_on_the_findings(client: TestClient, seeds_job: dict) -> None:
+    page = client.get(f"/c/{seeds_job['id']}").text
+    summary, headlines, matrix = (page.index(f'id="{x}"') for x in ("summary", "headlines", "matrix"))
+    assert summary < headlines < matrix
+    findings = page[summary:headlines]
+    breitbart = findings[findings.index("<h3>Breitbart</h3>") :]
+    breitbart = breitbart[: breitbart.index("</div>")]
+    # The single-outlet fact is listed under its outlet, linked to its sentence in that article.
+    assert "Only Breitbart reports" in breitbart and "22 times" in breitbart
+    article = next(a["id"] for a in seeds_job["result"]["articles"] if a["outlet"] == "Breitbart")
+    assert f"/c/{seeds_job['id']}/a/{article}?start=" in breitbart
+    shown = page[headlines:matrix]
+    for a in seeds_job["result"]["articles"]:
+        assert a["outlet"] in shown and (a["title"] or "(no headline)") in shown
+    # Each cell starts with its outlet's own sentence; "expand all" opens every one.
+    assert 'class="excerpt"' in page and "<details open>" not in page
+    assert "<details open>" in client.get(f"/c/{seeds_job['id']}?expand=1").text
+
+
+def test_summary_of_prefers_the_comparisons_own() -> None:
+    from storylens.web.summary import summary_of
+
+    own = {"outlets": 2, "all_report": [], "by_outlet": [], "conflicts": []}
+    assert summary_of({"summary": own, "articles": []}) is own
+    data = {
+        "articles": [
+            {"id": "a", "outlet": "A", "unique_claims": ["c1"], "omitted_claims": []},
+            {"id": "b", "outlet": "B", "unique_claims": [], "omitted_claims": ["c1"]},
+        ],
+        "claims": [
+            {"id": "c0", "text": "both", "articles": ["a", "b"], "occurrences": []},
+            {
+                "id": "c1",
+                "text": "one",
+                "articles": ["a"],
+                "occurrences": [{"article": "a", "start": 3, "end": 9, "text": "one"}],
+            },
+        ],
+        "conflicts": [],
+    }
+    got = summary_of(data)
+    assert [f["fact"] for f in got["all_report"]] == ["c0"]
+    assert got["by_outlet"][0]["only_here"][0]["evidence"][0]["start"] == 3
+    assert got["by_outlet"][1]["leaves_out"][0]["reported_by"] == ["A"]
 
 
 def test_reference_outlet_for_quote_diffs(client: TestClient, seeds_job: dict) -> None:

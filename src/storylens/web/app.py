@@ -25,6 +25,7 @@ from storylens.align.compare import Comparer
 from storylens.errors import StorylensError
 from storylens.web import views
 from storylens.web.jobs import Job, Jobs
+from storylens.web.summary import differing_quotes, naming, summary_of
 from storylens.web.uploads import DEFAULT as LIMITS
 from storylens.web.uploads import Piece, UploadError, UploadLimits, load
 
@@ -76,7 +77,9 @@ def create_app(
         redoc_url=None,
     )
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals.update(version=__version__, has_db=store is not None, cell_labels=views.CELL_LABELS)
+    templates.env.globals.update(
+        version=__version__, has_db=store is not None, cell_labels=views.CELL_LABELS, quote_labels=views.QUOTE_LABELS
+    )
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.state.jobs = jobs
 
@@ -160,7 +163,7 @@ def create_app(
         return RedirectResponse(f"/c/{job.id}", status_code=303)
 
     @app.get("/c/{job_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(request: Request, job_id: str, ref: str | None = None) -> Response:
+    def story_page(request: Request, job_id: str, ref: str | None = None, expand: int = 0) -> Response:
         job = job_or_404(job_id)
         if job.status != "done" or job.result is None:
             return templates.TemplateResponse(request, "running.html", {"job": job})
@@ -178,6 +181,11 @@ def create_app(
                 "rows": views.matrix(result),
                 "quotes": views.quote_groups(result, reference),
                 "entities": views.entities(result, outlets),
+                "summary": summary_of(result),
+                "naming": naming(result),
+                "differing": differing_quotes(result),
+                "ledes": {aid: views.lede(d["text"]) for aid, d in job.details.items()},
+                "expand": bool(expand),
             },
         )
 
@@ -186,21 +194,21 @@ def create_app(
         request: Request, job_id: str, article_id: str, start: int = -1, end: int = -1, view: str = "clean"
     ) -> Response:
         job = job_or_404(job_id)
-        if job.comparison is None:
+        if job.status != "done":
             raise HTTPException(409, "this comparison is not finished yet")
-        res = job.comparison.resolutions.get(article_id)
-        if res is None:
+        article = job.details.get(article_id)
+        if article is None:
             raise HTTPException(404, f"no article {article_id!r} in this comparison")
         return templates.TemplateResponse(
             request,
             "article.html",
             {
                 "job": job,
-                "article": res.article,
+                "article": article,
                 "view": "resolved" if view == "resolved" else "clean",
-                "pieces": views.highlighted(res.article.text, start, end),
-                "resolved": views.resolved_pieces(res),
-                "removed": views.removed(res.article),
+                "pieces": views.highlighted(article["text"], start, end),
+                "resolved": views.resolved_pieces(article["text"], article["edits"]),
+                "removed": article["removed"],
                 "start": start,
                 "end": end,
             },

@@ -19,6 +19,7 @@ from typing import Any
 from storylens.align.compare import Comparer, Comparison
 from storylens.model import Article
 from storylens.report.jsonout import comparison_json
+from storylens.web.views import article_details
 
 
 @dataclass(slots=True)
@@ -35,6 +36,8 @@ class Job:
     started: float = field(default_factory=time.time)
     seconds: float = 0.0
     parses: dict[str, bytes] = field(default_factory=dict, repr=False)  # a store's, by article id
+    # Per article: text, edits and cleaning record, for the article page (see views.article_details).
+    details: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     @property
     def resolved(self) -> int:
@@ -108,6 +111,7 @@ class Jobs:
             job.comparison = self._comparer.compare(job.articles, job.problems, on_step=step, parses=job.parses)
             job.parses = {}  # only needed once
             job.result = comparison_json(job.comparison)
+            job.details = {aid: article_details(res) for aid, res in job.comparison.resolutions.items()}
             job.status = "done"
         except Exception as err:  # a failed comparison is reported on its page
             job.error = f"{type(err).__name__}: {err}"

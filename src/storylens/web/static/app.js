@@ -5,13 +5,17 @@ function filterClaims() {
   const words = (document.getElementById("claim-search") || {}).value || "";
   const want = kind ? kind.value : "any";
   const q = words.toLowerCase();
+  let shown = 0;
   document.querySelectorAll("#matrix tr.claim").forEach((row) => {
     let show = want === "any" || row.dataset.kind === want ||
       (want === "partial" && row.classList.contains("has-partial")) ||
       (want === "omitted" && row.classList.contains("has-omitted"));
     if (show && q) show = row.textContent.toLowerCase().includes(q);
     row.classList.toggle("hidden", !show);
+    if (show) shown += 1;
   });
+  const none = document.getElementById("no-claims");
+  if (none) none.classList.toggle("hidden", shown > 0);
 }
 function filterEntities() {
   const q = document.getElementById("entity-search").value.toLowerCase();
