@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,6 +15,7 @@ from storylens.web.app import create_app
 from conftest import seed_path
 
 OUTLETS = {"000": "Breitbart", "002": "IBTimes", "003": "LifeZette", "004": "TheBlaze"}
+LOCAL = "http://127.0.0.1:8000"
 ENGLISH = (
     "The city council of Marlow voted on Tuesday to approve a new budget for the harbour, "
     "after a long debate about dock wages and the cost of repairs to the old sea wall."
@@ -22,7 +24,7 @@ ENGLISH = (
 
 @pytest.fixture(scope="module")
 def client(comparer: Comparer) -> TestClient:
-    with TestClient(create_app(comparer=lambda: comparer)) as c:
+    with TestClient(create_app(comparer=lambda: comparer), base_url=LOCAL) as c:
         yield c
 
 
@@ -61,7 +63,7 @@ def test_story_page_marks_single_outlet_facts(client: TestClient, seeds_job: dic
     visits = matrix[matrix.index("22 times") - 2000 : matrix.index("22 times")]
     assert "only Breitbart" in visits
     # Every cell of the matrix links to its sentence in the article.
-    assert f"/c/{seeds_job['id']}/a/" in page and "start=" in page
+    assert f"/c/{seeds_job['id']}/a?id=" in page and "start=" in page
 
 
 def test_story_page_opens_on_the_findings(client: TestClient, seeds_job: dict) -> None:
@@ -74,7 +76,7 @@ def test_story_page_opens_on_the_findings(client: TestClient, seeds_job: dict) -
     # The single-outlet fact is listed under its outlet, linked to its sentence in that article.
     assert "Only Breitbart reports" in breitbart and "22 times" in breitbart
     article = next(a["id"] for a in seeds_job["result"]["articles"] if a["outlet"] == "Breitbart")
-    assert f"/c/{seeds_job['id']}/a/{article}?start=" in breitbart
+    assert f"/c/{seeds_job['id']}/a?id={article}&amp;start=" in breitbart
     shown = page[headlines:matrix]
     for a in seeds_job["result"]["articles"]:
         assert a["outlet"] in shown and (a["title"] or "(no headline)") in shown
@@ -196,11 +198,84 @@ def test_story_browser_with_a_store(comparer: Comparer, tmp_path: Path) -> None:
     ingest([folder], store, workers=1)
     assign_stories(store)
     store.close()
-    with TestClient(create_app(db=db, comparer=lambda: comparer)) as c:
+    with TestClient(create_app(db=db, comparer=lambda: comparer), base_url=LOCAL) as c:
         found = c.get("/api/stories", params={"entity": "Peskov"}).json()["stories"]
         assert found and found[0]["articles"] == 4
         assert c.get("/api/stories", params={"q": "zebra crossing"}).json()["stories"] == []
-        assert f'href="/stories/{found[0]["id"]}"' in c.get("/stories", params={"q": "Kislyak"}).text
+        assert f'href="/story?id={found[0]["id"]}"' in c.get("/stories", params={"q": "Kislyak"}).text
         opened = c.get(f"/stories/{found[0]['id']}", follow_redirects=False)
         assert opened.status_code == 303 and opened.headers["location"].startswith("/c/")
         assert c.get("/stories/s999").status_code == 404
+
+
+# ---- issue 23, items 19, 25 and 26 (web) ----
+
+
+def test_only_loopback_hosts_unless_allowed(comparer: Comparer) -> None:
+    app = create_app(comparer=lambda: comparer)
+    with TestClient(app, base_url="http://rebound.example:8000") as c:
+        refused = c.get("/")
+        assert refused.status_code == 400 and "--allow-host" in refused.json()["detail"]
+        assert c.get("/api/comparisons").status_code == 400  # what DNS rebinding would read
+    for host in ("127.0.0.1:8000", "localhost", "[::1]:8000"):
+        with TestClient(app, base_url=f"http://{host}") as c:
+            assert c.get("/").status_code == 200, host
+    with TestClient(
+        create_app(comparer=lambda: comparer, allow_hosts=["news.example"]), base_url="http://news.example"
+    ) as c:
+        assert c.get("/").status_code == 200
+
+
+def test_cross_origin_requests_change_nothing(client: TestClient) -> None:
+    data = {"text": [ENGLISH, ENGLISH + " The mayor agreed."]}
+    for headers in ({"origin": "http://evil.example"}, {"origin": "null"}, {"sec-fetch-site": "cross-site"}):
+        refused = client.post("/api/comparisons", data=data, headers=headers)
+        assert refused.status_code == 403, headers
+        assert client.post("/compare", data=data, headers=headers).status_code == 403
+    ok = client.post("/api/comparisons", data={"text": [ENGLISH]}, headers={"origin": LOCAL})
+    assert ok.status_code == 422  # same origin: reaches the form, which asks for a second article
+
+
+def test_head_answers_like_get(client: TestClient) -> None:
+    head = client.head("/")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"].startswith("text/html")
+
+
+def test_article_links_carry_any_id(client: TestClient, comparer: Comparer) -> None:
+    from storylens.clean.sources import article_from_record
+
+    odd = ["x/y", "q?a=1", "h#f", ".."]
+    articles = [
+        article_from_record({"id": aid, "outlet": f"Outlet {n}", "text": f"{ENGLISH} Story {n} adds more."}, "test")
+        for n, aid in enumerate(odd)
+    ]
+    job = client.app.state.jobs.submit(articles, [])
+    done = _wait(client, job.id)
+    assert done["status"] == "done", done["error"]
+    page = client.get(f"/c/{job.id}").text
+    for aid in odd:
+        link = f"/c/{job.id}/a?id={quote(aid, safe='')}"
+        assert f'href="{link}"' in page, aid
+        opened = client.get(link)
+        assert opened.status_code == 200 and 'id="article-text"' in opened.text, aid
+
+
+def test_upload_limits_in_mib_and_long_names(client: TestClient) -> None:
+    other = ("file", ("b.txt", ENGLISH.encode(), "text/plain"))
+    big = client.post("/api/comparisons", files=[("file", ("big.txt", b"word " * 1_320_000, "text/plain")), other])
+    # 6,600,000 bytes: 6.3 MiB, over the 5 MiB limit (not "6.6 MB over 5 MB", nor the bytes read so far).
+    assert big.status_code == 413 and big.json()["detail"] == "big.txt: 6.3 MiB is over the 5 MiB limit per article"
+    # A pasted article between Starlette's 1 MiB default and the 5 MiB limit reaches the loader.
+    pasted = client.post("/api/comparisons", data={"text": ["word " * 400_000, ENGLISH]})
+    assert "1024KB" not in pasted.text and "100,000-character limit" in pasted.json()["detail"]
+    over = client.post("/api/comparisons", data={"text": ["word " * 1_100_000, ENGLISH]})
+    assert over.status_code == 413 and "5 MiB limit" in over.json()["detail"]
+    long = client.post(
+        "/api/comparisons", files=[("file", ("n" * 5000 + ".txt", ENGLISH.encode(), "text/plain")), other]
+    )
+    assert long.status_code == 400 and "file name may be too long" in long.json()["detail"]
+    named = client.post("/api/comparisons", files=[("file", ("n" * 3000 + ".txt", b"\x00" * 50, "text/plain")), other])
+    assert named.status_code == 422 and len(named.json()["detail"]) < 500
+    home = client.get("/").text
+    assert "5 MiB" in home and "20 MiB" in home

@@ -8,13 +8,14 @@ no inline script or foreign resource run even if something slipped through.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
+from urllib.parse import quote
 
-from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi import FastAPI, HTTPException, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -22,12 +23,15 @@ from fastapi.templating import Jinja2Templates
 
 from storylens import __version__
 from storylens.align.compare import Comparer
+from storylens.clean import MAX_CHARS
 from storylens.errors import StorylensError
 from storylens.web import views
+from storylens.web.forms import read_form
+from storylens.web.guard import Guard
 from storylens.web.jobs import Job, Jobs
 from storylens.web.summary import differing_quotes, naming, summary_of
 from storylens.web.uploads import DEFAULT as LIMITS
-from storylens.web.uploads import Piece, UploadError, UploadLimits, load
+from storylens.web.uploads import Piece, UploadError, UploadLimits, load, mib
 
 HERE = Path(str(files("storylens.web")))
 SECURITY_HEADERS = {
@@ -40,20 +44,35 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 
-# Module level: FastAPI resolves these (string) annotations in the module's namespace.
-Texts = Annotated[list[str], Form(alias="text")]
-Outlets = Annotated[list[str], Form(alias="outlet")]
-Files = Annotated[list[UploadFile], File(alias="file")]
-FileOutlets = Annotated[list[str], Form(alias="file_outlet")]
+# Read by web.forms (Starlette's own limits would refuse pasted text over 1 MiB), described here.
+FORM_SCHEMA: dict[str, Any] = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "text": {"type": "array", "items": {"type": "string"}, "description": "pasted articles"},
+                        "outlet": {"type": "array", "items": {"type": "string"}, "description": "their outlets"},
+                        "file": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                        "file_outlet": {"type": "array", "items": {"type": "string"}, "description": "files' outlets"},
+                    },
+                }
+            }
+        }
+    }
+}
 
 
 def create_app(
     db: Path | None = None,
     comparer: Callable[[], Comparer] = Comparer,
     limits: UploadLimits = LIMITS,
+    allow_hosts: Iterable[str] = (),
 ) -> FastAPI:
     """The app. ``comparer`` builds the models on the first comparison (so the
-    server starts at once); ``db`` adds the story browser."""
+    server starts at once); ``db`` adds the story browser; ``allow_hosts`` are
+    the names besides loopback it answers to (``serve --allow-host``)."""
     jobs = Jobs(comparer)
     store = None
     if db is not None:
@@ -81,7 +100,10 @@ def create_app(
         version=__version__, has_db=store is not None, cell_labels=views.CELL_LABELS, quote_labels=views.QUOTE_LABELS
     )
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    templates.env.globals.update(mib=mib, max_chars=MAX_CHARS)
+    templates.env.filters["seg"] = lambda v: quote(str(v), safe="")
     app.state.jobs = jobs
+    app.add_middleware(Guard, allow_hosts=tuple(allow_hosts))
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable) -> Response:
@@ -136,7 +158,7 @@ def create_app(
                 continue
             data = await up.read(limits.max_bytes + 1)
             outlet = upload_outlets[n] if n < len(upload_outlets) else ""
-            pieces.append(Piece(up.filename, data, outlet))
+            pieces.append(Piece(up.filename, data, outlet, size=up.size))
             if len(pieces) > limits.max_articles:
                 break  # enough to refuse: the rest is never read
         return pieces
@@ -153,13 +175,8 @@ def create_app(
         return templates.TemplateResponse(request, "new.html", {"jobs": jobs.all()[:10], "limits": limits})
 
     @app.post("/compare", include_in_schema=False)
-    async def compare_form(
-        text: Texts = [],  # noqa: B006 (FastAPI reads the default, never mutates it)
-        outlet: Outlets = [],  # noqa: B006
-        file: Files = [],  # noqa: B006
-        file_outlet: FileOutlets = [],  # noqa: B006
-    ) -> Response:
-        job = await submit(text, outlet, file, file_outlet)
+    async def compare_form(request: Request) -> Response:
+        job = await submit(*await read_form(request, limits))
         return RedirectResponse(f"/c/{job.id}", status_code=303)
 
     @app.get("/c/{job_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -189,7 +206,14 @@ def create_app(
             },
         )
 
-    @app.get("/c/{job_id}/a/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/c/{job_id}/a", response_class=HTMLResponse, include_in_schema=False)
+    def article_by_query(
+        request: Request, job_id: str, id: str, start: int = -1, end: int = -1, view: str = "clean"
+    ) -> Response:
+        # The id travels in the query: ids such as "x/y", "h#f" or ".." cannot be one path segment.
+        return article_page(request, job_id, id, start, end, view)
+
+    @app.get("/c/{job_id}/a/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(
         request: Request, job_id: str, article_id: str, start: int = -1, end: int = -1, view: str = "clean"
     ) -> Response:
@@ -223,7 +247,11 @@ def create_app(
             request, "stories.html", {"stories": found, "q": q, "entity": entity, "outlet": outlet, "date": date}
         )
 
-    @app.get("/stories/{story_id}", include_in_schema=False)
+    @app.get("/story", include_in_schema=False)
+    def open_story_by_query(id: str) -> Response:
+        return open_story(id)
+
+    @app.get("/stories/{story_id:path}", include_in_schema=False)
     def open_story(story_id: str) -> Response:
         if store is None:
             raise HTTPException(404, "no store: start the server with --db PATH to browse stories")
@@ -238,14 +266,14 @@ def create_app(
 
     # ---- API ----
 
-    @app.post("/api/comparisons", status_code=202, summary="Start a comparison of 2–20 pasted or uploaded articles")
-    async def api_submit(
-        text: Texts = [],  # noqa: B006
-        outlet: Outlets = [],  # noqa: B006
-        file: Files = [],  # noqa: B006
-        file_outlet: FileOutlets = [],  # noqa: B006
-    ) -> dict[str, Any]:
-        job = await submit(text, outlet, file, file_outlet)
+    @app.post(
+        "/api/comparisons",
+        status_code=202,
+        summary="Start a comparison of 2–20 pasted or uploaded articles",
+        openapi_extra=FORM_SCHEMA,
+    )
+    async def api_submit(request: Request) -> dict[str, Any]:
+        job = await submit(*await read_form(request, limits))
         return {**job.progress(), "url": f"/api/comparisons/{job.id}"}
 
     @app.get("/api/comparisons", summary="Comparisons held by this server, newest first")
