@@ -279,3 +279,50 @@ def test_upload_limits_in_mib_and_long_names(client: TestClient) -> None:
     assert named.status_code == 422 and len(named.json()["detail"]) < 500
     home = client.get("/").text
     assert "5 MiB" in home and "20 MiB" in home
+
+
+# ---- comparisons kept, exported, deleted; the page's own form ----
+
+
+def test_comparisons_survive_a_restart_and_export(comparer: Comparer, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    kept = tmp_path / "data" / "comparisons.duckdb"
+    files = {k: seed_path(k).read_bytes() for k in ("000", "002")}
+    with TestClient(create_app(comparer=lambda: comparer, keep_in=kept), base_url=LOCAL) as c:
+        # The page's slots: a file and the outlet typed beside it, with its date.
+        posted = c.post(
+            "/compare",
+            data={"outlet": ["Breitbart", "IBTimes"], "date": ["2017-03-02", ""], "text": ["", ""]},
+            files=[
+                ("file", ("000_x.txt", files["000"], "text/plain")),
+                ("file", ("002_y.txt", files["002"], "text/plain")),
+            ],
+            follow_redirects=False,
+        )
+        assert posted.status_code == 303
+        job_id = posted.headers["location"].rsplit("/", 1)[1]
+        done = _wait(c, job_id)
+        assert done["status"] == "done", done["error"]
+        assert [a["outlet"] for a in done["result"]["articles"]] == ["Breitbart", "IBTimes"]
+    with TestClient(create_app(comparer=lambda: comparer, keep_in=kept), base_url=LOCAL) as c:
+        page = c.get(f"/c/{job_id}")
+        assert page.status_code == 200 and 'id="summary"' in page.text
+        listed = c.get("/").text
+        assert f'href="/c/{job_id}"' in listed and "Breitbart, IBTimes" in listed and "2017-03-02" in listed
+        article = done["result"]["articles"][0]["id"]
+        assert c.get(f"/c/{job_id}/a", params={"id": article}).status_code == 200
+        rows = list(csv.DictReader(io.StringIO(c.get(f"/c/{job_id}/export.csv").text)))
+        claims = done["result"]["claims"]
+        assert len(rows) == 2 * len(claims)
+        stated = next(r for r in rows if r["verdict"] == "reports it")
+        assert stated["start"].isdigit() and stated["evidence"]
+        assert {r["outlet"] for r in rows} == {"Breitbart", "IBTimes"}
+        report = c.get(f"/c/{job_id}/report.html")
+        assert report.status_code == 200 and "<script" not in report.text and "<style>" in report.text
+        assert "Only Breitbart reports" in report.text and stated["evidence"][:40] in report.text
+        assert c.post(f"/c/{job_id}/delete", follow_redirects=False).status_code == 303
+        assert c.get(f"/c/{job_id}").status_code == 404
+    with TestClient(create_app(comparer=lambda: comparer, keep_in=kept), base_url=LOCAL) as c:
+        assert c.get(f"/c/{job_id}").status_code == 404  # deleted for good

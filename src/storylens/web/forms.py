@@ -7,6 +7,8 @@ a part header over 4 KiB (a very long file name) as "Invalid multipart data".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fastapi import Request, UploadFile
 from starlette.exceptions import HTTPException
 
@@ -16,8 +18,18 @@ from storylens.web.uploads import UploadError, UploadLimits, mib
 MAX_HEADER_BYTES = 4096
 
 
-async def read_form(request: Request, limits: UploadLimits) -> tuple[list[str], list[str], list[UploadFile], list[str]]:
-    """Pasted texts, their outlets, uploaded files and theirs, in form order."""
+@dataclass(slots=True)
+class Fields:
+    """The form's fields, each list in form order."""
+
+    texts: list[str]
+    outlets: list[str]
+    files: list[UploadFile]
+    file_outlets: list[str]
+    dates: list[str]
+
+
+async def read_form(request: Request, limits: UploadLimits) -> Fields:
     try:
         form = await request.form(
             max_files=limits.max_articles + 1,  # one over: refused below with the app's own message
@@ -26,11 +38,12 @@ async def read_form(request: Request, limits: UploadLimits) -> tuple[list[str], 
         )
     except HTTPException as err:
         raise UploadError(*_explain(str(err.detail), limits)) from err
-    texts = [v for v in form.getlist("text") if isinstance(v, str)]
-    outlets = [v for v in form.getlist("outlet") if isinstance(v, str)]
+
+    def strings(name: str) -> list[str]:
+        return [v for v in form.getlist(name) if isinstance(v, str)]
+
     files = [v for v in form.getlist("file") if not isinstance(v, str)]
-    file_outlets = [v for v in form.getlist("file_outlet") if isinstance(v, str)]
-    return texts, outlets, files, file_outlets
+    return Fields(strings("text"), strings("outlet"), files, strings("file_outlet"), strings("date"))
 
 
 def _explain(detail: str, limits: UploadLimits) -> tuple[int, str]:

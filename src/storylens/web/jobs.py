@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from storylens.align.compare import Comparer, Comparison
@@ -34,6 +35,7 @@ class Job:
     comparison: Comparison | None = None
     result: dict[str, Any] | None = None
     started: float = field(default_factory=time.time)
+    made_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     seconds: float = 0.0
     parses: dict[str, bytes] = field(default_factory=dict, repr=False)  # a store's, by article id
     # Per article: text, edits and cleaning record, for the article page (see views.article_details).
@@ -49,7 +51,7 @@ class Job:
             "id": self.id,
             "title": self.title,
             "status": self.status,
-            "articles": len(self.articles),
+            "articles": len(self.articles) or len((self.result or {}).get("articles", [])),
             "steps": list(self.steps),
             "error": self.error,
             "seconds": round(self.seconds, 2),
@@ -60,8 +62,11 @@ class Jobs:
     """Runs comparisons on one worker thread. The parse and the models release
     the GIL for much of their work, so the server answers other requests."""
 
-    def __init__(self, comparer: Callable[[], Comparer], keep: int = 50) -> None:
+    def __init__(
+        self, comparer: Callable[[], Comparer], keep: int = 50, on_done: Callable[[Job], None] | None = None
+    ) -> None:
         self._comparer_factory = comparer
+        self._on_done = on_done
         self._comparer: Comparer | None = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storylens-compare")
         self._jobs: OrderedDict[str, Job] = OrderedDict()
@@ -89,6 +94,10 @@ class Jobs:
         self._pool.submit(self._run, job)
         return job
 
+    def forget(self, job_id: str) -> None:
+        with self._lock:
+            self._jobs.pop(job_id, None)
+
     def get(self, job_id: str) -> Job | None:
         with self._lock:
             return self._jobs.get(job_id)
@@ -112,12 +121,16 @@ class Jobs:
             job.parses = {}  # only needed once
             job.result = comparison_json(job.comparison)
             job.details = {aid: article_details(res) for aid, res in job.comparison.resolutions.items()}
+            job.seconds = time.perf_counter() - t
+            if self._on_done is not None:
+                job.steps.append("saving")
+                self._on_done(job)
             job.status = "done"
         except Exception as err:  # a failed comparison is reported on its page
             job.error = f"{type(err).__name__}: {err}"
             job.status = "failed"
         finally:
-            job.seconds = time.perf_counter() - t
+            job.seconds = job.seconds or time.perf_counter() - t
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

@@ -45,6 +45,7 @@ class Piece:
     data: bytes
     outlet: str = ""
     size: int | None = None  # the whole upload's, when only its first bytes were read
+    date: str = ""  # publication date as the user gave it
 
 
 def mib(n: float) -> str:
@@ -110,6 +111,7 @@ def load(pieces: list[Piece], limits: UploadLimits = DEFAULT) -> Collected:
         name = Path(a.source_path or "").name
         a.outlet = outlets[name]
         a.source_path = given[name].name
+        a.published = given[name].date or a.published
     if len(collected.articles) < limits.min_articles:
         raise UploadError(422, "fewer than two articles could be read: " + "; ".join(_without_tmp(collected.problems)))
     collected.problems = _without_tmp(collected.problems)
