@@ -55,6 +55,7 @@ def test_api_result_has_the_compare_json_shape(seeds_job: dict) -> None:
     assert set(result) == {"articles", "entities", "quotes", "claims", "framing", "conflicts", "problems"}
     assert sorted(a["outlet"] for a in result["articles"]) == sorted(OUTLETS.values())
     assert any(s.startswith("resolved: ") for s in seeds_job["steps"])
+    assert seeds_job["stage"] == "done" and seeds_job["elapsed"] > 0
 
 
 def test_story_page_marks_single_outlet_facts(client: TestClient, seeds_job: dict) -> None:
@@ -326,3 +327,18 @@ def test_comparisons_survive_a_restart_and_export(comparer: Comparer, tmp_path: 
         assert c.get(f"/c/{job_id}").status_code == 404
     with TestClient(create_app(comparer=lambda: comparer, keep_in=kept), base_url=LOCAL) as c:
         assert c.get(f"/c/{job_id}").status_code == 404  # deleted for good
+
+
+def test_progress_names_each_stage_with_its_time() -> None:
+    from storylens.web.jobs import Job
+
+    job = Job(id="j", title="t", articles=[object(), object()], problems=[], status="running")  # type: ignore[list-item]
+    assert job.stage().startswith("parsing article 1 of 2")
+    job.log("resolved: A")
+    assert job.stage().startswith("parsing article 2 of 2")
+    job.log("resolved: B")
+    assert job.stage() == "embedding the facts and aligning them across outlets"
+    job.log("aligned")
+    assert job.stage().startswith("writing the summary")
+    assert len(job.step_times) == 3 and job.step_times == sorted(job.step_times)
+    assert job.progress()["elapsed"] >= 0

@@ -31,6 +31,7 @@ class Job:
     problems: list[str]
     status: str = "queued"  # queued | running | done | failed
     steps: list[str] = field(default_factory=list)
+    step_times: list[float] = field(default_factory=list)  # seconds since the run began, one per step
     error: str | None = None
     comparison: Comparison | None = None
     result: dict[str, Any] | None = None
@@ -46,6 +47,29 @@ class Job:
         """Articles parsed and resolved so far."""
         return sum(s.startswith("resolved") for s in self.steps)
 
+    def log(self, step: str) -> None:
+        self.steps.append(step)
+        self.step_times.append(time.time() - self.started)
+
+    def stage(self) -> str:
+        """What the comparison is doing now, in the order the comparer works."""
+        if self.status == "queued":
+            return "waiting for the comparison before it to finish"
+        if self.status != "running":
+            return self.status
+        last = self.steps[-1] if self.steps else ""
+        n = len(self.articles)
+        if last == "aligned":
+            return "writing the summary and saving it"
+        if self.resolved >= n:
+            return "embedding the facts and aligning them across outlets"
+        if last == "loading models":
+            return "loading the language models (first comparison only)"
+        return f"parsing article {self.resolved + 1} of {n} and resolving its pronouns"
+
+    def elapsed(self) -> float:
+        return self.seconds if self.status in ("done", "failed") else time.time() - self.started
+
     def progress(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -53,6 +77,8 @@ class Job:
             "status": self.status,
             "articles": len(self.articles) or len((self.result or {}).get("articles", [])),
             "steps": list(self.steps),
+            "stage": self.stage(),
+            "elapsed": round(self.elapsed(), 1),
             "error": self.error,
             "seconds": round(self.seconds, 2),
         }
@@ -108,14 +134,15 @@ class Jobs:
 
     def _run(self, job: Job) -> None:
         job.status = "running"
+        job.started = time.time()
         t = time.perf_counter()
         try:
             if self._comparer is None:
-                job.steps.append("loading models")
+                job.log("loading models")
                 self._comparer = self._comparer_factory()
 
             def step(stage: str, article: Article | None) -> None:
-                job.steps.append(f"{stage}: {article.outlet or article.id}" if article else stage)
+                job.log(f"{stage}: {article.outlet or article.id}" if article else stage)
 
             job.comparison = self._comparer.compare(job.articles, job.problems, on_step=step, parses=job.parses)
             job.parses = {}  # only needed once
@@ -123,7 +150,7 @@ class Jobs:
             job.details = {aid: article_details(res) for aid, res in job.comparison.resolutions.items()}
             job.seconds = time.perf_counter() - t
             if self._on_done is not None:
-                job.steps.append("saving")
+                job.log("saving")
                 self._on_done(job)
             job.status = "done"
         except Exception as err:  # a failed comparison is reported on its page
