@@ -206,7 +206,23 @@ def test_story_browser_with_a_store(comparer: Comparer, tmp_path: Path) -> None:
         assert f'href="/story?id={found[0]["id"]}"' in c.get("/stories", params={"q": "Kislyak"}).text
         opened = c.get(f"/stories/{found[0]['id']}", follow_redirects=False)
         assert opened.status_code == 303 and opened.headers["location"].startswith("/c/")
-        assert c.get("/stories/s999").status_code == 404
+        missing = c.get("/stories/s999")
+        assert missing.status_code == 404 and "storylens " not in missing.text  # the app's words, not the CLI's
+        # Words in any order, inflected otherwise than in the text.
+        ordered = c.get("/api/stories", params={"q": "Kislyak ambassador"}).json()["stories"]
+        assert ordered and c.get("/api/stories", params={"q": "ambassadors kislyak"}).json()["stories"] == ordered
+        assert ordered[0]["title"].strip() and not ordered[0]["title"].startswith("s")
+
+
+def test_story_titles_are_headlines() -> None:
+    from storylens.web.stories import best_title, is_headline, stem
+
+    assert not is_headline("May 2, 2013, 1:12 PM") and not is_headline("  ") and not is_headline(None)
+    assert is_headline("Oscar host named for 2014")
+    assert best_title([("May 2, 2013, 1:12 PM", "x"), ("Host named", "y"), (None, "z")]) == "Host named"
+    assert best_title([("A", ""), ("B", ""), ("B", "")]) == "B"  # the headline several articles share
+    assert best_title([(None, "The council met on Tuesday.\nMore.")]) == "The council met on Tuesday."
+    assert stem("oscars") == stem("Oscar") and stem("hosted") == stem("hosting") == "host"
 
 
 # ---- issue 23, items 19, 25 and 26 (web) ----

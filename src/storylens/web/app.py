@@ -26,7 +26,7 @@ from storylens.align.compare import Comparer
 from storylens.clean import MAX_CHARS
 from storylens.errors import StorylensError
 from storylens.store.comparisons import Comparisons
-from storylens.web import views
+from storylens.web import stories, views
 from storylens.web.exports import comparison_csv, file_stem
 from storylens.web.forms import Fields, read_form
 from storylens.web.guard import Guard
@@ -365,7 +365,7 @@ def create_app(
     def stories_page(request: Request, q: str = "", entity: str = "", outlet: str = "", date: str = "") -> Response:
         if store is None:
             raise HTTPException(404, "no store: start the server with --db PATH to browse stories")
-        found = store.search_stories(q, entity, outlet, date)
+        found = stories.search(store, q, entity, outlet, date)
         return templates.TemplateResponse(
             request, "stories.html", {"stories": found, "q": q, "entity": entity, "outlet": outlet, "date": date}
         )
@@ -378,10 +378,15 @@ def create_app(
     def open_story(story_id: str) -> Response:
         if store is None:
             raise HTTPException(404, "no store: start the server with --db PATH to browse stories")
-        articles = store.story_articles(story_id)
+        try:
+            articles = store.story_articles(story_id)
+        except StorylensError:
+            articles = []
+        if not articles:
+            raise HTTPException(404, f"there is no story {story_id!r} in this store; find one on the Stories page")
         if len(articles) < 2:
-            raise HTTPException(422, f"story {story_id} has one article; there is nothing to compare it with")
-        title = f"story {story_id}"
+            raise HTTPException(422, "this story has only one article, so there is nothing to compare it with yet")
+        title = stories.title_of(store, story_id)
         existing = next((r["id"] for r in recent(100) if r["title"] == title and r["status"] != "failed"), None)
         if existing is None:
             existing = jobs.submit(articles, [], title=title, parses=store.parses(a.id for a in articles)).id
@@ -420,6 +425,6 @@ def create_app(
     def api_stories(q: str = "", entity: str = "", outlet: str = "", date: str = "") -> dict[str, Any]:
         if store is None:
             raise HTTPException(404, "no store: start the server with --db PATH")
-        return {"stories": store.search_stories(q, entity, outlet, date)}
+        return {"stories": stories.search(store, q, entity, outlet, date)}
 
     return app
