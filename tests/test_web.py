@@ -245,12 +245,21 @@ def test_only_loopback_hosts_unless_allowed(comparer: Comparer) -> None:
 
 def test_cross_origin_requests_change_nothing(client: TestClient) -> None:
     data = {"text": [ENGLISH, ENGLISH + " The mayor agreed."]}
-    for headers in ({"origin": "http://evil.example"}, {"origin": "null"}, {"sec-fetch-site": "cross-site"}):
+    cross = (
+        {"origin": "http://evil.example"},
+        {"origin": "null"},
+        {"sec-fetch-site": "cross-site"},
+        {"sec-fetch-site": "same-site", "origin": "http://other.127.0.0.1:8000"},
+    )
+    for headers in cross:
         refused = client.post("/api/comparisons", data=data, headers=headers)
         assert refused.status_code == 403, headers
         assert client.post("/compare", data=data, headers=headers).status_code == 403
     ok = client.post("/api/comparisons", data={"text": [ENGLISH]}, headers={"origin": LOCAL})
-    assert ok.status_code == 422  # same origin: reaches the form, which asks for a second article
+    assert ok.status_code == 422
+    # Chromium's own form post under Referrer-Policy: no-referrer.
+    own = client.post("/compare", data={"text": [ENGLISH]}, headers={"origin": "null", "sec-fetch-site": "same-origin"})
+    assert own.status_code == 422  # same origin: reaches the form, which asks for a second article
 
 
 def test_head_answers_like_get(client: TestClient) -> None:

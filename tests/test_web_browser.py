@@ -301,3 +301,12 @@ def test_every_page_fits_the_screen(browser, server: str, seeds_page: str, size:
         assert run is not None and run.location["y"] + run.size["height"] <= size[1]  # Compare in view
     finally:
         browser.set_window_size(1366, 900)
+
+
+def test_more_slots_keep_what_was_typed(browser, server: str) -> None:
+    browser.get(server + "/")
+    browser.find_elements(By.NAME, "outlet")[0].send_keys("Kept")
+    browser.find_element(By.ID, "more-slots").click()
+    assert len(browser.find_elements(By.CSS_SELECTOR, "fieldset.slot")) == 5
+    assert browser.find_elements(By.NAME, "outlet")[0].get_attribute("value") == "Kept"
+    assert browser.find_elements(By.NAME, "outlet")[4].get_attribute("value") == ""

@@ -83,6 +83,8 @@ def create_app(
     if db is not None:
         from storylens.store.db import Store
 
+        if not Path(db).is_file():
+            raise StorylensError(f"--db {db}: no such store; make one with `storylens ingest SOURCE... --db {db}`")
         store = Store(db)  # writable: finished comparisons are kept in it
         saved = Comparisons(store.con)
     elif keep_in is not None:

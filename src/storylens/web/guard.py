@@ -63,9 +63,14 @@ class Guard:
 
 def _same_origin(headers: dict[str, str], host: str) -> bool:
     """True unless the browser says the request comes from another site.
-    Clients that send no Origin (curl, scripts) are not browsers acting for a page."""
-    if headers.get("sec-fetch-site") == "cross-site":
-        return False
+
+    Browsers that send Sec-Fetch-Site are believed first: under this app's
+    ``Referrer-Policy: no-referrer`` Chromium sends ``Origin: null`` with its
+    own form posts. Clients that send neither header (curl, scripts) are not
+    browsers acting for a page."""
+    site = headers.get("sec-fetch-site")
+    if site is not None:
+        return site in ("same-origin", "none")
     origin = headers.get("origin")
     if origin is None:
         return True

@@ -1,4 +1,4 @@
-// storylens: filters on the story page. Everything works without it but filtering.
+// storylens: filters on the story page and extra slots on the form. Everything works without it but filtering.
 "use strict";
 function filterClaims() {
   const kind = document.querySelector('#claim-filters input[name="kind"]:checked');
@@ -23,8 +23,26 @@ function filterEntities() {
     e.classList.toggle("hidden", q !== "" && !e.textContent.toLowerCase().includes(q));
   });
 }
+function addSlot(event) {
+  // Adds a slot in place, so what was typed in the others stays.
+  const link = event.currentTarget;
+  const slots = document.querySelectorAll("#slots fieldset.slot");
+  const max = Number(link.dataset.max || 20);
+  if (slots.length >= max) return;
+  event.preventDefault();
+  const copy = slots[slots.length - 1].cloneNode(true);
+  const n = slots.length + 1;
+  copy.id = "slot-" + n;
+  copy.querySelector("legend").textContent = "Article " + n;
+  copy.querySelectorAll("input, textarea").forEach((el) => { el.value = ""; });
+  document.getElementById("slots").appendChild(copy);
+  if (n >= max) link.parentElement.classList.add("hidden");
+  copy.querySelector("input").focus();
+}
 document.addEventListener("DOMContentLoaded", () => {
-  document.querySelectorAll('#claim-filters input').forEach((el) => el.addEventListener("input", filterClaims));
+  const more = document.getElementById("more-slots");
+  if (more) more.addEventListener("click", addSlot);
+  document.querySelectorAll('#claim-filters input, #claim-search').forEach((el) => el.addEventListener("input", filterClaims));
   const es = document.getElementById("entity-search");
   if (es) es.addEventListener("input", filterEntities);
   const ref = document.getElementById("reference");
