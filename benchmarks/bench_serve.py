@@ -20,11 +20,14 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
 from collections import defaultdict
 from pathlib import Path
+
+from storylens.store.db import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -88,8 +91,12 @@ def main() -> None:
     ap.add_argument("--compare-every", type=int, default=40, help="client 0 starts a comparison every N requests")
     args = ap.parse_args()
     port = free_port()
+    # Comparisons are kept in a store, as they are when serving: each finished one is written to it.
+    tmp = tempfile.TemporaryDirectory(prefix="storylens-bench-serve-")
+    db = Path(tmp.name) / "bench.duckdb"
+    Store(db).close()
     server = subprocess.Popen(
-        [sys.executable, "-m", "storylens.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "storylens.cli", "serve", "--port", str(port), "--db", str(db)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -152,9 +159,12 @@ def main() -> None:
             print(f"{kind:>17} {len(xs):>6} {errors[kind]:>6} {q[49]:8.0f} {q[89]:8.0f} {q[98]:8.0f} {max(xs):8.0f}")
         total = sum(len(x) for x in latency.values())
         print(f"{total} requests, {total / args.seconds:.0f}/s, {sum(errors.values())} errors; server up: {alive}")
+        _, listed, _ = request(port, "GET", "/api/comparisons")
+        print(f"{len(json.loads(listed)['comparisons'])} comparisons kept in the store")
     finally:
         server.terminate()
         server.wait(10)
+        tmp.cleanup()
 
 
 if __name__ == "__main__":

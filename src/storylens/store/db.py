@@ -360,3 +360,21 @@ class Store:
                 )
             )
         return out
+
+    def story_headlines(self, story_ids: Iterable[str]) -> dict[str, list[tuple[str | None, str]]]:
+        """Each story's articles' titles and first 200 characters of text, oldest first."""
+        numbers = [int(s.removeprefix("s")) for s in story_ids if s.removeprefix("s").isdigit()]
+        if not numbers:
+            return {}
+        order = "ORDER BY a.published NULLS LAST, a.id"
+        rows = (
+            self.con.cursor()
+            .execute(
+                f"SELECT s.story, list(a.title {order}), list(left(a.text, 200) {order}) "
+                "FROM stories s JOIN articles a ON a.key = s.article_key WHERE s.story IN (SELECT unnest(?)) "
+                "GROUP BY s.story",
+                [numbers],
+            )
+            .fetchall()
+        )
+        return {f"s{story}": list(zip(titles, texts, strict=True)) for story, titles, texts in rows}

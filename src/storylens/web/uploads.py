@@ -44,6 +44,14 @@ class Piece:
     name: str
     data: bytes
     outlet: str = ""
+    size: int | None = None  # the whole upload's, when only its first bytes were read
+    date: str = ""  # publication date as the user gave it
+
+
+def mib(n: float) -> str:
+    """Bytes in binary megabytes, as the limits are set: 5 MiB, 6.3 MiB."""
+    value = n / 2**20
+    return f"{value:.0f} MiB" if value == int(value) else f"{value:.1f} MiB"
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -67,16 +75,22 @@ def check(pieces: list[Piece], limits: UploadLimits = DEFAULT) -> list[Piece]:
     if len(pieces) > limits.max_articles:
         raise UploadError(413, f"at most {limits.max_articles} articles per comparison (got {len(pieces)})")
     for p in pieces:
-        if len(p.data) > limits.max_bytes:
+        size = max(len(p.data), p.size or 0)
+        if size > limits.max_bytes:
             raise UploadError(
-                413, f"{p.name}: {len(p.data) / 1e6:.1f} MB is over the {limits.max_bytes / 1e6:.0f} MB limit"
+                413, f"{_short(p.name)}: {mib(size)} is over the {mib(limits.max_bytes)} limit per article"
             )
         if len(p.outlet) > limits.max_outlet_chars:
-            raise UploadError(422, f"{p.name}: outlet name longer than {limits.max_outlet_chars} characters")
-    total = sum(len(p.data) for p in pieces)
+            raise UploadError(422, f"{_short(p.name)}: outlet name longer than {limits.max_outlet_chars} characters")
+    total = sum(max(len(p.data), p.size or 0) for p in pieces)
     if total > limits.max_total_bytes:
-        raise UploadError(413, f"{total / 1e6:.1f} MB in all is over the {limits.max_total_bytes / 1e6:.0f} MB limit")
+        raise UploadError(413, f"{mib(total)} in all is over the {mib(limits.max_total_bytes)} limit")
     return pieces
+
+
+def _short(name: str, limit: int = 80) -> str:
+    """A file name fit for a message: very long ones cut in the middle."""
+    return name if len(name) <= limit else name[: limit // 2] + "…" + name[-limit // 2 :]
 
 
 def load(pieces: list[Piece], limits: UploadLimits = DEFAULT) -> Collected:
@@ -97,6 +111,7 @@ def load(pieces: list[Piece], limits: UploadLimits = DEFAULT) -> Collected:
         name = Path(a.source_path or "").name
         a.outlet = outlets[name]
         a.source_path = given[name].name
+        a.published = given[name].date or a.published
     if len(collected.articles) < limits.min_articles:
         raise UploadError(422, "fewer than two articles could be read: " + "; ".join(_without_tmp(collected.problems)))
     collected.problems = _without_tmp(collected.problems)

@@ -7,9 +7,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from storylens.align.quote_groups import word_diff
-from storylens.model import Article, Edit, Resolution
+from storylens.model import Article, Resolution
 
-CELL_LABELS = {"same": "reports it", "partial": "reports part", "omitted": "omits it", "absent": "not reported"}
+CELL_LABELS = {
+    "same": "reports it",
+    "partial": "reports part",
+    "omitted": "leaves out what most report",
+    "absent": "not reported",
+}
+# Quote groups' statuses in a reader's words.
+QUOTE_LABELS = {"verbatim": "same words", "variant": "worded differently", "single": "one outlet only"}
 
 
 @dataclass(slots=True)
@@ -95,22 +102,41 @@ def highlighted(text: str, start: int, end: int) -> list[tuple[str, bool]]:
     return [(text[:start], False), (text[start:end], True), (text[end:], False)]
 
 
-def resolved_pieces(res: Resolution) -> list[tuple[str, Edit | None]]:
+def resolved_pieces(text: str, edits: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any] | None]]:
     """The resolved text in pieces; replaced pieces carry their edit."""
-    pieces: list[tuple[str, Edit | None]] = []
+    pieces: list[tuple[str, dict[str, Any] | None]] = []
     pos = 0
-    text = res.article.text
-    for e in sorted(res.edits, key=lambda e: e.start):
-        pieces.append((text[pos : e.start], None))
-        pieces.append((e.replacement, e))
-        pos = e.end
+    for e in sorted(edits, key=lambda e: e["start"]):
+        pieces.append((text[pos : e["start"]], None))
+        pieces.append((e["replacement"], e))
+        pos = e["end"]
     pieces.append((text[pos:], None))
     return pieces
 
 
-def removed(article: Article) -> list[dict[str, Any]]:
-    """What cleaning changed in the raw text, with the rule that did it."""
-    return [
-        {"rule": e.rule or "cleaning", "original": e.original, "replacement": e.replacement, "start": e.start}
-        for e in article.cleaning
-    ]
+def lede(text: str, limit: int = 320) -> str:
+    """The article's first paragraph, cut at a word near ``limit`` characters."""
+    first = next((p.strip() for p in text.split("\n") if p.strip()), "")
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def article_details(res: Resolution) -> dict[str, Any]:
+    """What the article page needs, as plain data that can be stored and read
+    back after a restart."""
+    a: Article = res.article
+    return {
+        "id": a.id,
+        "outlet": a.outlet,
+        "title": a.title,
+        "date": a.published,
+        "text": a.text,
+        "edits": [
+            {"start": e.start, "end": e.end, "original": e.original, "replacement": e.replacement} for e in res.edits
+        ],
+        "removed": [
+            {"rule": e.rule or "cleaning", "original": e.original, "replacement": e.replacement, "start": e.start}
+            for e in a.cleaning
+        ],
+    }
