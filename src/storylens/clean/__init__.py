@@ -6,7 +6,7 @@ from pathlib import Path
 
 from storylens.clean.html import extract_html
 from storylens.clean.language import language_of
-from storylens.clean.load import MAX_BYTES, read_source
+from storylens.clean.load import MAX_BYTES, display_name, read_source
 from storylens.clean.structure import word_count
 from storylens.clean.text import Cleaned, clean_text
 from storylens.errors import InputError
@@ -53,11 +53,12 @@ def clean_article(article: Article, name: str | None = None) -> Article:
 def load_article(path: str | Path, article_id: str | None = None) -> Article:
     """Read, extract (HTML), clean one article file and note its language."""
     path = Path(path)
+    name = display_name(path)
     source = read_source(path)
     title = url = published = None
     raw = source.text
     if source.is_html:
-        extracted = extract_html(source.text, str(path))
+        extracted = extract_html(source.text, name)
         raw, title, url, published = extracted.text, extracted.title, extracted.url, extracted.published
     article = Article(
         id=article_id or path.stem,
@@ -65,7 +66,7 @@ def load_article(path: str | Path, article_id: str | None = None) -> Article:
         title=title,
         url=url,
         published=published,
-        source_path=str(path),
+        source_path=name,
         warnings=list(source.warnings),
     )
-    return clean_article(article, str(path))
+    return clean_article(article, name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr, ValidationErro
 
 from storylens.clean import clean_article, load_article
 from storylens.clean.html import extract_html
-from storylens.clean.load import decode
+from storylens.clean.lines import text_lines
+from storylens.clean.load import MAX_BYTES, display_name
 from storylens.errors import InputError, StorylensError
 from storylens.model import Article
 
@@ -65,10 +67,25 @@ def expand(inputs: Iterable[str | Path], suffixes: frozenset[str] | set[str] | N
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            paths.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in wanted))
+            paths.extend(_walk(p, wanted))
         else:
             paths.append(p)
     return paths
+
+
+def _walk(folder: Path, wanted: frozenset[str] | set[str]) -> list[Path]:
+    """The wanted files under ``folder``, sorted; a sub-folder that cannot be
+    listed is returned itself, so that reading it reports it (never skipped
+    silently)."""
+    found: list[Path] = []
+    unreadable: list[Path] = []
+    for root, dirs, files in os.walk(folder, onerror=lambda e: unreadable.append(Path(e.filename))):
+        dirs.sort()
+        for f in files:
+            q = Path(root, f)
+            if q.suffix.lower() in wanted and (q.is_file() or not q.exists()):
+                found.append(q)
+    return sorted(found + unreadable)
 
 
 def _validation_message(err: ValidationError) -> str:
@@ -79,6 +96,18 @@ def _validation_message(err: ValidationError) -> str:
     return "; ".join(sorted(set(parts)))
 
 
+def _surrogate_field(rec: Record) -> str | None:
+    """The first field holding a lone surrogate (valid JSON, ``"\\udc80"``, but
+    not text: it cannot be encoded to store or print)."""
+    for name, value in rec:
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as e:
+                return f"field '{name}': a lone surrogate (U+{ord(value[e.start]):04X}) at character {e.start}"
+    return None
+
+
 def article_from_record(data: object, where: str) -> Article:
     if not isinstance(data, dict):
         raise InputError(f"{where}: not a JSON object")
@@ -86,6 +115,17 @@ def article_from_record(data: object, where: str) -> Article:
         rec = Record.model_validate(data)
     except ValidationError as e:
         raise InputError(f"{where}: {_validation_message(e)}") from None
+    bad = _surrogate_field(rec)
+    if bad:
+        raise InputError(f"{where}: {bad}; not text")
+    for name in ("text", "html"):
+        value = getattr(rec, name)
+        # Checked before extraction and cleaning, whose time and memory grow with the size.
+        if value is not None and len(value) > MAX_BYTES:
+            raise InputError(
+                f"{where}: field '{name}' has {len(value):,} characters, over the "
+                f"{MAX_BYTES // 1_000_000} MB limit for one article"
+            )
     text, title, url, published = rec.text, rec.title, rec.url, rec.published
     if rec.html and not (text and text.strip()):
         extracted = extract_html(rec.html, where)
@@ -106,24 +146,37 @@ def article_from_record(data: object, where: str) -> Article:
 
 
 def _jsonl(path: Path, out: Collected) -> Iterator[Article]:
-    """Articles from a JSON Lines file (a UTF-8 BOM is allowed); bad lines go to ``out.problems``."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        out.problems.append(f"{path}: cannot read ({e.strerror})")
-        return
-    text, warnings = decode(data, str(path))
-    out.notes.extend(warnings)
-    for n, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
+    """Articles from a JSON Lines file; bad lines go to ``out.problems``."""
+    for where, data, problem, note in jsonl_records(path, display_name(path)):
+        if note:
+            out.notes.append(note)
+        if problem:
+            out.problems.append(problem)
             continue
-        where = f"{path}:{n}"
         try:
-            yield article_from_record(json.loads(line), where)
-        except json.JSONDecodeError as e:
-            out.problems.append(f"{where}: invalid JSON ({e.msg})")
+            yield article_from_record(data, where)
         except StorylensError as e:
             out.problems.append(str(e))
+
+
+def jsonl_records(path: Path, label: str) -> Iterator[tuple[str, object, str, str]]:
+    """(where, parsed record, problem or "", decoding note or "") for each
+    non-blank line of a JSON Lines file; an unreadable file is one problem."""
+    try:
+        for line in text_lines(path):
+            where = f"{label}:{line.number}"
+            if line.error:
+                yield where, None, line.error.replace(display_name(path), label), ""
+                continue
+            if not line.text.strip():
+                continue
+            note = line.note.replace(display_name(path), label)
+            try:
+                yield where, json.loads(line.text), "", note
+            except json.JSONDecodeError as e:
+                yield where, None, f"{where}: invalid JSON ({e.msg})", note
+    except InputError as e:
+        yield label, None, str(e).replace(display_name(path), label), ""
 
 
 def content_hash(text: str, length: int = 16) -> str:

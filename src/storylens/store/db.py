@@ -7,6 +7,7 @@ already in ``articles``, ``skipped`` or ``errors``: each input is stored once.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -103,6 +104,27 @@ def article_row(item: Work) -> dict[str, Any]:
 WRITE_MEMORY_LIMIT = "64MB"
 
 
+# A store is a DuckDB file: opening anything else (a SQLite file) must not make
+# DuckDB fetch an extension from the internet to read it.
+NO_DOWNLOADS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def connect(path: str = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that never installs or loads extensions on its own."""
+    return duckdb.connect(path, read_only=read_only, config=dict(NO_DOWNLOADS))
+
+
+def literal_path(path: str | Path) -> str:
+    """``path`` as DuckDB's file readers take it, matching that one file: its glob
+    characters in brackets (``glob[1].parquet`` would read ``glob1.parquet``)."""
+    return "".join(f"[{c}]" if c in "*?[" else c for c in str(path))
+
+
+def like_pattern(text: str) -> str:
+    """``text`` for a LIKE with ``ESCAPE '\\'``: its ``%`` and ``_`` match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 class Store:
     def __init__(self, path: str | Path, read_only: bool = False) -> None:
         path = Path(path)
@@ -111,7 +133,7 @@ class Store:
         if read_only and not path.exists():
             raise StorylensError(f"--db {path}: no such store; make one with `storylens ingest SOURCE... --db {path}`")
         try:
-            self.con = duckdb.connect(str(path), read_only=read_only)
+            self.con = connect(str(path), read_only=read_only)
         except duckdb.Error as e:
             raise StorylensError(f"--db {path}: cannot open ({e})") from None
         self.run = uuid.uuid4().hex
@@ -209,8 +231,12 @@ class Store:
                     [key, source, same_as, self.run],
                 )
             self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
+        except BaseException as e:
+            # A failed statement may have ended the transaction already; its own error is the one to tell.
+            with contextlib.suppress(duckdb.Error):
+                self.con.execute("ROLLBACK")
+            if isinstance(e, duckdb.Error):
+                raise StorylensError(f"the store could not be written ({e}); this batch was not stored") from None
             raise
 
     def counts(self) -> dict[str, int]:
@@ -284,17 +310,17 @@ class Store:
         (`2017-03`). Each with its outlets, first date and article count."""
         where, args = [], []
         if word:
-            where.append("(a.text ILIKE ? OR a.title ILIKE ?)")
-            args += [f"%{word}%", f"%{word}%"]
+            where.append("(a.text ILIKE ? ESCAPE '\\' OR a.title ILIKE ? ESCAPE '\\')")
+            args += [f"%{like_pattern(word)}%", f"%{like_pattern(word)}%"]
         if entity:
-            where.append("CAST(a.clusters AS VARCHAR) ILIKE ?")
-            args.append(f"%{entity}%")
+            where.append("CAST(a.clusters AS VARCHAR) ILIKE ? ESCAPE '\\'")
+            args.append(f"%{like_pattern(entity)}%")
         if outlet:
-            where.append("a.outlet ILIKE ?")
-            args.append(f"%{outlet}%")
+            where.append("a.outlet ILIKE ? ESCAPE '\\'")
+            args.append(f"%{like_pattern(outlet)}%")
         if date:
-            where.append("a.published LIKE ?")
-            args.append(f"{date}%")
+            where.append("a.published LIKE ? ESCAPE '\\'")
+            args.append(f"{like_pattern(date)}%")
         matched = "SELECT DISTINCT s.story FROM stories s JOIN articles a ON a.key = s.article_key" + (
             " WHERE " + " AND ".join(where) if where else ""
         )

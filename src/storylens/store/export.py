@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+
 from storylens.errors import StorylensError
-from storylens.store.db import Store
+from storylens.store.db import Store, literal_path
 
 TABLES = {
     "articles": """
@@ -42,15 +44,29 @@ TABLES = {
 
 
 def export_parquet(store: Store, folder: Path) -> dict[str, int]:
-    """Write each table to ``folder/<table>.parquet``; returns rows per table."""
+    """Write each table to ``folder/<table>.parquet``; returns rows per table.
+    The folder may be new, but its parent must exist (a typo is not a tree to make)."""
     if folder.exists() and not folder.is_dir():
         raise StorylensError(f"--parquet {folder}: is a file; give a folder")
-    folder.mkdir(parents=True, exist_ok=True)
+    if not folder.parent.is_dir():
+        raise StorylensError(f"--parquet {folder}: the folder {folder.parent} does not exist")
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as e:
+        raise StorylensError(f"--parquet {folder}: cannot create the folder ({e.strerror})") from None
     counts = {}
     for name, sql in TABLES.items():
         target = folder / f"{name}.parquet"
+        if target.is_dir():
+            raise StorylensError(f"--parquet {folder}: {target} is a folder; remove it or give another folder")
         tmp = folder / f".{name}.parquet.tmp"
-        store.con.execute(f"COPY ({sql}) TO '{tmp}' (FORMAT parquet)")
-        tmp.replace(target)  # a reader never sees half a file
-        counts[name] = store.con.execute(f"SELECT count(*) FROM read_parquet('{target}')").fetchone()[0]
+        try:
+            # COPY takes no parameter for its file; a quote in the name is doubled.
+            quoted = str(tmp).replace("'", "''")
+            store.con.execute(f"COPY ({sql}) TO '{quoted}' (FORMAT parquet)")
+            tmp.replace(target)  # a reader never sees half a file
+        except (OSError, duckdb.Error) as e:
+            tmp.unlink(missing_ok=True)
+            raise StorylensError(f"--parquet {folder}: cannot write {target.name} ({e})") from None
+        counts[name] = store.con.execute("SELECT count(*) FROM read_parquet(?)", [literal_path(target)]).fetchone()[0]
     return counts

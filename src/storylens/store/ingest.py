@@ -10,19 +10,27 @@ stored exactly once with complete results.
 from __future__ import annotations
 
 import csv
-import json
-import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
-from storylens.clean import load_article
-from storylens.clean.sources import ARTICLE_SUFFIXES, JSONL_SUFFIXES, article_from_record, content_hash, expand
+from storylens.clean import MAX_BYTES, load_article
+from storylens.clean.lines import text_lines
+from storylens.clean.load import check_regular, display_name
+from storylens.clean.sources import (
+    ARTICLE_SUFFIXES,
+    JSONL_SUFFIXES,
+    article_from_record,
+    content_hash,
+    expand,
+    jsonl_records,
+)
 from storylens.engine.executors import Executor, make_executor
 from storylens.engine.stages import ResolveStage, Stage, StageStats, Work
-from storylens.errors import StorylensError
-from storylens.store.db import Store
+from storylens.errors import InputError, StorylensError
+from storylens.store.db import Store, connect, literal_path
 from storylens.store.near_dups import NearDuplicates
 from storylens.store.warc import is_warc, read_warc
 
@@ -44,14 +52,26 @@ class Summary:
     stages: StageStats = field(default_factory=StageStats)
 
 
-def _record_input(data: object, where: str) -> Work:
+def _record_input(data: object, where: str, note: str = "") -> Work:
     key = str(data.get("id")) if isinstance(data, dict) and data.get("id") not in (None, "") else ""
+    if not _encodable(key):
+        key = ""  # a lone surrogate in the id: the record's own check below names it
     try:
         article = article_from_record(data, where)
     except StorylensError as e:
         return Work(key or f"error:{where}", where, error=str(e), stage="load")
     article.id = key or f"sha1-{content_hash(article.text)}"
+    if note:
+        article.warnings.append(note)
     return Work(article.id, where, article)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read_inputs(sources: Iterable[str | Path]) -> Iterator[Work]:
@@ -63,63 +83,61 @@ def read_inputs(sources: Iterable[str | Path]) -> Iterator[Work]:
 def estimate_count(sources: Iterable[str | Path]) -> int | None:
     """How many articles ``sources`` hold, for a progress bar's ETA, read cheaply:
     files and JSONL lines are counted, CSV rows parsed, Parquet row counts read
-    from the footer. None when a WARC is among them (counting it means reading it)."""
+    from the footer. None when a WARC is among them (counting it means reading it).
+    A file that cannot be read counts as one input (it becomes one problem)."""
     total = 0
     for path in expand(sources, INGEST_SUFFIXES):
         suffix = path.suffix.lower()
         if is_warc(path):
             return None
-        if suffix == ".jsonl":
-            with path.open("rb") as f:
-                total += sum(1 for line in f if line.strip())
-        elif suffix == ".csv":
-            csv.field_size_limit(sys.maxsize)
-            with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
-                total += sum(1 for _ in csv.DictReader(f))
-        elif suffix == ".parquet":
-            import duckdb
-
-            try:
-                total += duckdb.connect().execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]
-            except duckdb.Error:
-                total += 1  # an unreadable file becomes one recorded problem
-        else:
+        try:
+            if suffix == ".jsonl":
+                total += sum(1 for line in text_lines(path) if line.error or line.text.strip())
+            elif suffix == ".csv":
+                total += sum(1 for _ in _csv_rows(path, display_name(path), []))
+            elif suffix == ".parquet":
+                total += _parquet_count(path)
+            else:
+                total += 1
+        except (InputError, OSError):
             total += 1
     return total
 
 
+def _parquet_count(path: Path) -> int:
+    import duckdb
+
+    try:
+        return connect().execute("SELECT count(*) FROM read_parquet(?)", [literal_path(path)]).fetchone()[0]
+    except duckdb.Error:
+        return 1
+
+
 def read_file(path: Path, name: str | None = None) -> Iterator[Work]:
     """Every article in one source file, read and cleaned; ``name`` is how to
-    call the file in sources and messages (when ``path`` is a local copy)."""
+    call the file in sources and messages (when ``path`` is a local copy).
+    A file that cannot be read is one problem; its neighbours go on."""
     suffix = path.suffix.lower()
-    label = name or str(path)
+    label = name or display_name(path)
     if is_warc(path):
-        yield from _renamed(read_warc(path), str(path), label)
+        yield from _renamed(read_warc(path), display_name(path), label)
     elif suffix == ".gz":
         yield Work(f"error:{label}", label, error=f"{label}: a .gz that is not .warc.gz", stage="load")
     elif suffix == ".jsonl":
-        with path.open(encoding="utf-8-sig", errors="replace") as f:
-            for n, line in enumerate(f, 1):
-                if line.strip():
-                    where = f"{label}:{n}"
-                    try:
-                        yield _record_input(json.loads(line), where)
-                    except json.JSONDecodeError as e:
-                        yield Work(f"error:{where}", where, error=f"{where}: invalid JSON ({e.msg})", stage="load")
+        for where, data, problem, note in jsonl_records(path, label):
+            if problem:
+                yield Work(f"error:{where}", where, error=problem, stage="load")
+            else:
+                yield _record_input(data, where, note)
     elif suffix == ".parquet":
         yield from _parquet(path, label)
     elif suffix == ".csv":
-        csv.field_size_limit(sys.maxsize)
-        with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
-            for n, row in enumerate(csv.DictReader(f), 2):
-                record = {CSV_COLUMNS.get(k.strip().lower(), k.strip().lower()): v for k, v in row.items() if k}
-                record = {k: v for k, v in record.items() if v not in (None, "")}
-                yield _record_input(record, f"{label}:{n}")
+        yield from _csv(path, label)
     else:
         try:
             article = load_article(path)
         except StorylensError as e:
-            yield Work(f"error:{label}", label, error=str(e).replace(str(path), label), stage="load")
+            yield Work(f"error:{label}", label, error=str(e).replace(display_name(path), label), stage="load")
             return
         article.id = f"sha1-{content_hash(article.text)}"
         article.source_path = label
@@ -127,13 +145,64 @@ def read_file(path: Path, name: str | None = None) -> Iterator[Work]:
         yield Work(article.id, label, article)
 
 
+def _csv_rows(path: Path, label: str, notes: list[str]) -> Iterator[tuple[int, dict[str, str] | None, str]]:
+    """(row number, record or None, problem) per CSV row, decoded as every reader
+    decodes. Quotes are parsed strictly: an unterminated quote would swallow the
+    rows after it into one field, so it is reported and the file read no further."""
+    csv.field_size_limit(MAX_BYTES)
+    too_long: list[str] = []
+
+    def lines() -> Iterator[str]:
+        for line in text_lines(path):
+            if line.error:
+                too_long.append(line.error.replace(display_name(path), label))
+                return
+            if line.note:
+                notes.append(line.note.replace(display_name(path), label))
+            yield line.text
+
+    reader = csv.DictReader(lines(), strict=True)
+    n = 1
+    try:
+        for n, row in enumerate(reader, 2):
+            record = {CSV_COLUMNS.get(k.strip().lower(), k.strip().lower()): v for k, v in row.items() if k}
+            yield n, {k: v for k, v in record.items() if v not in (None, "")}, ""
+    except csv.Error as e:
+        yield (
+            n + 1,
+            None,
+            (f"{label}:{n + 1}: malformed CSV from line {reader.line_num} ({e}); the rows from there on were not read"),
+        )
+    if too_long:
+        yield n + 1, None, too_long[0] + "; the rows from there on were not read"
+
+
+def _csv(path: Path, label: str) -> Iterator[Work]:
+    notes: list[str] = []
+    try:
+        for n, record, problem in _csv_rows(path, label, notes):
+            where = f"{label}:{n}"
+            if problem:
+                yield Work(f"error:{where}", where, error=problem, stage="load")
+            else:
+                yield _record_input(record, where, "; ".join(notes))
+            notes.clear()
+    except InputError as e:
+        yield Work(f"error:{label}", label, error=str(e).replace(display_name(path), label), stage="load")
+
+
 def _parquet(path: Path, label: str) -> Iterator[Work]:
     """Rows of a Parquet file with the JSONL fields (or the CSV dumps' column names),
-    read by DuckDB a chunk at a time."""
+    read by DuckDB a chunk at a time. Values go to the record's checks as they are:
+    binary, a list or a struct where text belongs is refused with the field named."""
     import duckdb
 
     try:
-        cur = duckdb.connect().execute(f"SELECT * FROM read_parquet('{path}')")
+        check_regular(path, label)
+        cur = connect().execute("SELECT * FROM read_parquet(?)", [literal_path(path)])
+    except InputError as e:
+        yield Work(f"error:{label}", label, error=str(e), stage="load")
+        return
     except duckdb.Error as e:
         yield Work(f"error:{label}", label, error=f"{label}: not a readable Parquet file ({e})", stage="load")
         return
@@ -142,7 +211,7 @@ def _parquet(path: Path, label: str) -> Iterator[Work]:
     while rows := cur.fetchmany(1000):
         for row in rows:
             n += 1
-            record = {k: (v if isinstance(v, str) or v is None else str(v)) for k, v in zip(names, row, strict=True)}
+            record = {k: v.isoformat() if isinstance(v, date) else v for k, v in zip(names, row, strict=True)}
             record = {k: v for k, v in record.items() if v not in (None, "")}
             yield _record_input(record, f"{label}:{n}")
 
