@@ -1,0 +1,5 @@
+"""`python -m storylens.cli`."""
+
+from storylens.cli import main
+
+main()
