@@ -38,6 +38,7 @@ bench: install
 	$(BIN)/python benchmarks/claim_pairs.py --pairs ../shared/benchmarks/mrpc/dev.tsv
 	$(BIN)/python benchmarks/prefilter_sweep.py
 	$(BIN)/python benchmarks/story_eval.py --split dev
+	$(BIN)/python benchmarks/fact_eval.py --split dev
 	$(BIN)/python benchmarks/entity_eval.py --split dev
 	$(BIN)/python benchmarks/bench_ingest.py --engine ray
 	$(BIN)/python benchmarks/bench_store_memory.py

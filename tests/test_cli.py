@@ -79,3 +79,9 @@ def test_demo_runs_on_bundled_examples() -> None:
     assert proc.returncode == 0, proc.stderr
     assert "harbor_gazette.txt" in proc.stdout and "coastal_herald.html" in proc.stdout
     assert "Tomasz Nowak" in proc.stdout
+
+
+def test_serve_refuses_a_port_out_of_range() -> None:
+    done = run("serve", "--port", "99999")
+    assert done.returncode != 0
+    assert "1 to 65535" in done.stderr and "Traceback" not in done.stderr

@@ -52,7 +52,17 @@ def seeds_job(client: TestClient) -> dict:
 
 def test_api_result_has_the_compare_json_shape(seeds_job: dict) -> None:
     result = seeds_job["result"]
-    assert set(result) == {"articles", "entities", "quotes", "claims", "framing", "conflicts", "problems"}
+    assert set(result) == {
+        "articles",
+        "entities",
+        "quotes",
+        "claims",
+        "verdicts",
+        "summary",
+        "framing",
+        "conflicts",
+        "problems",
+    }
     assert sorted(a["outlet"] for a in result["articles"]) == sorted(OUTLETS.values())
     assert any(s.startswith("resolved: ") for s in seeds_job["steps"])
     assert seeds_job["stage"] == "done" and seeds_job["elapsed"] > 0
