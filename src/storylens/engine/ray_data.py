@@ -127,7 +127,15 @@ class StageRunner:
             out["parse"].append(w.parse)
             out["stats"].append("")
         if out["stats"]:
-            out["stats"][0] = json.dumps({"seen": stats.seen, "failed": stats.failed, "seconds": stats.seconds})
+            out["stats"][0] = json.dumps(
+                {
+                    "seen": stats.seen,
+                    "failed": stats.failed,
+                    "seconds": stats.seconds,
+                    # Counter keys are (stage, reason) pairs: JSON has no tuple keys.
+                    "skipped": [[stage, reason, n] for (stage, reason), n in stats.skipped.items()],
+                }
+            )
         return out
 
 
@@ -215,6 +223,7 @@ def _load(
                 summary.stages.seen.update(s["seen"])
                 summary.stages.failed.update(s["failed"])
                 summary.stages.seconds.update(s["seconds"])
+                summary.stages.skipped.update({(stage, reason): n for stage, reason, n in s.get("skipped", [])})
             if text:
                 # Loaded: triage decides on the text; the result (or the stage's error) is written after.
                 data = json.loads(row) if row else None
