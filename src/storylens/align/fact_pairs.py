@@ -160,10 +160,16 @@ class FactModel:
     candidate_tfidf: float = 0.12
     meta: dict = field(default_factory=dict, compare=False)
 
-    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+    def probabilities(self, rows: np.ndarray, judge_ceiling: bool = False) -> np.ndarray:
+        """The pairs' probabilities; with ``judge_ceiling``, the highest each could
+        reach once judged (rows with the judge's features still unset)."""
         if not len(rows):
             return np.zeros(0)
-        z = rows @ np.asarray(self.weights)
+        weights = np.asarray(self.weights)
+        z = rows @ weights
+        if judge_ceiling:
+            judge, judged = FEATURES.index("judge"), FEATURES.index("judged")
+            z = z + max(weights[judge], 0.0) + max(weights[judged], 0.0)
         return 1.0 / (1.0 + np.exp(-z))
 
     @classmethod

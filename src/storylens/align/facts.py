@@ -84,7 +84,16 @@ def score_pairs(
     st, verb_vectors = statements(claims, vectors, encode)
     tfidf = tfidf_matrix(st.texts)
     pairs = candidates(st, tfidf, model, settings)
-    to_judge = [(i, j) for i, j in pairs if float(vectors[i] @ vectors[j]) >= settings.prefilter_cosine]
+    # The judge (a cross-encoder: most of compare's time) runs only on pairs its
+    # probability could lift to the lowest threshold a decision uses.
+    unjudged = feature_rows(st, pairs, tfidf, verb_vectors, {})
+    ceiling = model.probabilities(unjudged, judge_ceiling=True)
+    floor = min(model.merge, model.reports, model.partial, model.absent)
+    to_judge = [
+        (i, j)
+        for (i, j), top in zip(pairs, ceiling, strict=True)
+        if top >= floor and float(vectors[i] @ vectors[j]) >= settings.prefilter_cosine
+    ]
     probs = judge_pairs(
         judge,
         [
