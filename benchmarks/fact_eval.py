@@ -176,16 +176,14 @@ def _spans_in(sentence: Sentence, spans: Iterable[tuple[int, int]]) -> bool:
     return False
 
 
-def fact_sets(sentences: list[Sentence], comparisons: dict[str, object]) -> list[set[str]]:
-    """Which facts hold a statement of each gold sentence."""
+def fact_sets(sentences: list[Sentence], facts_by_story: dict[str, list | None]) -> list[set[str]]:
+    """Which facts (each story's list, ``Comparison.claims``) hold a statement of each gold sentence."""
     out: list[set[str]] = [set() for _ in sentences]
     by_article: dict[str, list[int]] = defaultdict(list)
     for i, s in enumerate(sentences):
         by_article[s.article].append(i)
-    for story, cmp in comparisons.items():
-        if cmp is None:
-            continue
-        for g in cmp.claims:
+    for story, facts in facts_by_story.items():
+        for g in facts or ():
             for c in g.claims:
                 for i in by_article.get(c.article_id, ()):
                     if _spans_in(sentences[i], [(c.start, c.end)]):
@@ -226,14 +224,13 @@ def verdict_items(
             continue
         chain_of = fact_chains(cmp, by_article)
         claims = cmp.graph.claims
-        index = {id(c): k for k, c in enumerate(claims)}
         neighbours = cmp.graph.neighbours()
         facts = {g.id: g for g in cmp.claims}
         for v in cmp.verdicts:
             chain = chain_of.get(v.fact)
             if chain is None:
                 continue
-            members = [index[id(c)] for c in facts[v.fact].claims]
+            members = [cmp.graph.position(c) for c in facts[v.fact].claims]
             if any(claims[m].article_id == v.article for m in members):
                 strength = 1.0
             else:
@@ -291,13 +288,10 @@ def merge_sweep(sentences, pairs, gold, comparisons: dict[str, object]) -> list[
 
     rows = []
     for t in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4):
-        redone = {}
-        for story, cmp in comparisons.items():
-            if cmp is None:
-                redone[story] = None
-                continue
-            facts, _ = build_facts(cmp.graph, replace(cmp.fact_model, merge=t))
-            redone[story] = type("Facts", (), {"claims": facts})()
+        redone = {
+            story: build_facts(cmp.graph, replace(cmp.fact_model, merge=t))[0] if cmp else None
+            for story, cmp in comparisons.items()
+        }
         facts_of = fact_sets(sentences, redone)
         pred = np.array([bool(facts_of[i] & facts_of[j]) for i, j in pairs])
         rows.append({"merge": t, **prf(gold, pred)})
@@ -352,7 +346,7 @@ def main() -> None:
     t = time.perf_counter()
     comparisons = storylens_facts(articles, comparer)
     took = time.perf_counter() - t
-    facts = fact_sets(sentences, comparisons)
+    facts = fact_sets(sentences, {story: c.claims if c else None for story, c in comparisons.items()})
     pred = np.array([bool(facts[i] & facts[j]) for i, j in pairs])
     results["storylens"] = {**prf(gold, pred), "compare_s": round(took, 1)}
     from storylens.align.verdicts import check_invariants

@@ -47,3 +47,26 @@ def comparer(resolver: Resolver) -> Comparer:
 @pytest.fixture(scope="session")
 def seed_articles() -> dict[str, Article]:
     return {k: load_article(seed_path(k)) for k in ("000", "002", "003", "004")}
+
+
+def mention(article: str, start: int, text: str, kind: str = "name", lemma: str = "", plural: bool = False):
+    """A hand-built mention of ``text`` at ``start`` (entity-linking tests)."""
+    from storylens.model import Mention
+
+    return Mention(article, start, start + len(text), text, kind, lemma=lemma, plural=plural)  # type: ignore[arg-type]
+
+
+def cluster(article: str, canonical: str | None, typ: str, *mentions):
+    """A hand-built coreference cluster of ``mentions``."""
+    from storylens.model import Cluster
+
+    return Cluster(0, article, list(mentions), canonical, typ)
+
+
+def entity_of(entities, article: str, text: str) -> str | None:
+    """The id of the entity holding the mention ``text`` of ``article``, or None."""
+    for e in entities:
+        for c in e.clusters:
+            if c.article_id == article and any(m.text == text for m in c.mentions):
+                return e.id
+    return None

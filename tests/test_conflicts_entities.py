@@ -5,23 +5,11 @@ from __future__ import annotations
 from storylens.align.claims import ClaimGroup
 from storylens.align.conflicts import agent_conflicts, find_conflicts, negation_conflicts
 from storylens.align.entities import link_entities
-from storylens.model import Claim, Cluster, Mention
+from storylens.model import Claim
 
-
-def _m(article: str, start: int, text: str, kind: str = "name", lemma: str = "", plural: bool = False) -> Mention:
-    return Mention(article, start, start + len(text), text, kind, lemma=lemma, plural=plural)  # type: ignore[arg-type]
-
-
-def _c(article: str, canonical: str | None, typ: str, *mentions: Mention) -> Cluster:
-    return Cluster(0, article, list(mentions), canonical, typ)
-
-
-def _entity_of(entities, article: str, text: str) -> str | None:
-    for e in entities:
-        for c in e.clusters:
-            if c.article_id == article and any(m.text == text for m in c.mentions):
-                return e.id
-    return None
+from conftest import cluster as _c
+from conftest import entity_of as _entity_of
+from conftest import mention as _m
 
 
 def test_bare_surname_joins_the_most_prominent_bearer() -> None:

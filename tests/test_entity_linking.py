@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 from storylens.align.entities import entity_labels, link_entities
-from storylens.model import Cluster, Entity, Mention
+from storylens.model import Mention
 
-
-def _m(article: str, start: int, text: str, kind: str = "name", lemma: str = "", plural: bool = False) -> Mention:
-    return Mention(article, start, start + len(text), text, kind, lemma=lemma, plural=plural)  # type: ignore[arg-type]
-
-
-def _c(article: str, canonical: str | None, typ: str, *mentions: Mention) -> Cluster:
-    return Cluster(0, article, list(mentions), canonical, typ)
-
-
-def _entity_of(entities: list[Entity], article: str, text: str) -> str | None:
-    for e in entities:
-        for c in e.clusters:
-            if c.article_id == article and any(m.text == text for m in c.mentions):
-                return e.id
-    return None
+from conftest import cluster as _c
+from conftest import entity_of as _entity_of
+from conftest import mention as _m
 
 
 def test_a_role_word_in_a_name_takes_another_outlets_description() -> None:

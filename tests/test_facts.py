@@ -112,3 +112,39 @@ def test_label_prefers_the_writers_voice() -> None:
     graph = FactGraph([quoted, plain], {(0, 1): 0.9})
     facts, _ = build_facts(graph, MODEL)
     assert label(facts[0], graph) is plain
+
+
+def test_the_invariant_check_catches_a_wrong_verdict_and_a_wrong_span() -> None:
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from storylens.align.verdicts import Verdict, check_invariants
+
+    arts, claims, graph = _three_outlets()
+    arts = [Article(a.id, "", " ".join(c.text for c in claims if c.article_id == a.id)) for a in arts]
+    for c in claims:
+        c.start = next(a.text for a in arts if a.id == c.article_id).index(c.text)
+        c.end = c.start + len(c.text)
+    facts, _ = build_facts(graph, MODEL)
+    strike, library = facts[0], next(f for f in facts if f.claims == [claims[3]])
+    bad = [
+        Verdict(strike.id, "a", "reports", 1.0, [claims[0]]),
+        Verdict(strike.id, "b", "reports", 1.0, [claims[1]]),
+        # c's statement agrees at 0.3: "absent" is wrong, and so is "only here" for a and b's fact.
+        Verdict(strike.id, "c", "absent", 0.7, [claims[2]]),
+        Verdict(library.id, "a", "absent", 1.0, [replace(claims[0], start=claims[0].start + 1)]),
+        Verdict(library.id, "b", "absent", 1.0, []),
+        Verdict(library.id, "c", "reports", 1.0, [claims[3]]),
+    ]
+    only_strike = SimpleNamespace(
+        articles=arts,
+        verdicts=bad,
+        graph=graph,
+        fact_model=FactModel(weights=HAND.weights, merge=0.5, reports=0.25, partial=0.2, absent=0.2),
+        unique_claims=lambda a: [strike] if a == "a" else [],
+        omitted_claims=lambda a: [strike] if a == "c" else [],
+    )
+    problems = check_invariants(only_strike)
+    assert any("only in a" in p and "b's statement" in p for p in problems)
+    assert any("c leaves out" in p for p in problems)
+    assert any("does not quote its text" in p for p in problems)

@@ -10,9 +10,8 @@ from storylens.align.entities import link_entities
 from storylens.align.mention_context import MentionContext
 from storylens.model import Cluster, Mention
 
-
-def _m(article: str, start: int, text: str, kind: str = "name", lemma: str = "") -> Mention:
-    return Mention(article, start, start + len(text), text, kind, lemma=lemma)  # type: ignore[arg-type]
+from conftest import entity_of as _entity_of
+from conftest import mention as _m
 
 
 def _vectors(table: dict[str, list[float]]):
@@ -21,14 +20,6 @@ def _vectors(table: dict[str, list[float]]):
         return rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
     return context
-
-
-def _entity_of(entities, article: str, text: str) -> str | None:
-    for e in entities:
-        for c in e.clusters:
-            if c.article_id == article and any(m.text == text for m in c.mentions):
-                return e.id
-    return None
 
 
 def test_the_sentence_of_a_mention() -> None:

@@ -41,17 +41,19 @@ class Comparison:
     verdicts: list[Verdict] = field(default_factory=list)
     graph: FactGraph | None = None
     fact_model: FactModel | None = None
+    _table: dict[str, dict[str, Verdict]] | None = field(default=None, init=False, repr=False)
 
     @property
     def outlet_of(self) -> dict[str, str]:
         return {a.id: a.outlet or a.id for a in self.articles}
 
     def verdict_table(self) -> dict[str, dict[str, Verdict]]:
-        """Fact id -> article id -> verdict."""
-        out: dict[str, dict[str, Verdict]] = {}
-        for v in self.verdicts:
-            out.setdefault(v.fact, {})[v.article] = v
-        return out
+        """Fact id -> article id -> verdict (built once: every summary line reads it)."""
+        if self._table is None:
+            self._table = {}
+            for v in self.verdicts:
+                self._table.setdefault(v.fact, {})[v.article] = v
+        return self._table
 
     def reporters(self, fact_id: str) -> list[str]:
         """The articles whose verdict on the fact is *reports*."""

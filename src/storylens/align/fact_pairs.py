@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from storylens.align.same_claim import names_in
+
 MODEL_FILE = "fact_pairs.json"
 
 FEATURES: tuple[str, ...] = (
@@ -74,20 +76,9 @@ class Statements:
                 self.ranks.append(seen.get(a, 0))
                 seen[a] = seen.get(a, 0) + 1
         if not self.names:
-            self.names = [_names(t) for t in self.texts]
+            self.names = [frozenset(names_in(t)) for t in self.texts]
         if not self.numbers:
             self.numbers = [frozenset(_NUMBER.findall(t)) for t in self.texts]
-
-
-def _names(text: str) -> frozenset[str]:
-    """Capitalised words not at a sentence start: a cheap stand-in for names."""
-    out = set()
-    tokens = text.split()
-    for i, tok in enumerate(tokens):
-        word = tok.strip(".,;:!?\"'()[]“”‘’")
-        if i > 0 and word[:1].isupper() and not tokens[i - 1].endswith((".", "!", "?")):
-            out.add(word.lower())
-    return frozenset(out)
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -131,12 +122,21 @@ def feature_rows(
         rows[k, 6] = _jaccard(st.names[i], st.names[j])
         rows[k, 7] = float(bool(st.numbers[i]) and bool(st.numbers[j]) and not st.numbers[i] & st.numbers[j])
         rows[k, 8] = float(st.negated[i] != st.negated[j])
-        if (i, j) in judged:
-            rows[k, 9] = judged[(i, j)]
-            rows[k, 10] = 1.0
         rows[k, 11] = float(st.articles[i] == st.articles[j])
         rows[k, 12] = float(st.ranks[i] < LEAD_STATEMENTS and st.ranks[j] < LEAD_STATEMENTS)
+    set_judged(rows, pairs, judged)
     return rows
+
+
+def set_judged(rows: np.ndarray, pairs: Sequence[tuple[int, int]], judged: dict[tuple[int, int], float]) -> None:
+    """Write the judge's probability into the rows of the pairs it scored."""
+    if not judged:
+        return
+    judge, flag = FEATURES.index("judge"), FEATURES.index("judged")
+    for k, pair in enumerate(pairs):
+        if pair in judged:
+            rows[k, judge] = judged[pair]
+            rows[k, flag] = 1.0
 
 
 def default_model_path() -> Path:

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from storylens.align.claims import ClaimGroup, candidate_pairs
-from storylens.align.fact_pairs import FactModel, Statements, feature_rows, tfidf_matrix
+from storylens.align.fact_pairs import FactModel, Statements, feature_rows, set_judged, tfidf_matrix
 from storylens.align.same_claim import Judge, Pair, judge_pairs
 from storylens.align.settings import ClaimSettings
 from storylens.model import Claim
@@ -34,17 +34,29 @@ class FactGraph:
     probs: dict[tuple[int, int], float]
     # The scored pairs' feature rows (``fact_pairs.FEATURES``), kept for refitting (scripts/train_facts.py).
     rows: np.ndarray | None = None
+    # Built on first use: verdicts, labels and the invariant check all read them.
+    _neighbours: list[dict[int, float]] | None = field(default=None, init=False, repr=False)
+    _position: dict[int, int] | None = field(default=None, init=False, repr=False)
 
     def linked(self, threshold: float) -> set[tuple[int, int]]:
         """The pairs scored at ``threshold`` or above."""
         return {pair for pair, p in self.probs.items() if p >= threshold}
 
     def neighbours(self) -> list[dict[int, float]]:
-        out: list[dict[int, float]] = [{} for _ in self.claims]
-        for (i, j), p in self.probs.items():
-            out[i][j] = p
-            out[j][i] = p
-        return out
+        """Per statement, the probability of each statement it was scored with."""
+        if self._neighbours is None:
+            out: list[dict[int, float]] = [{} for _ in self.claims]
+            for (i, j), p in self.probs.items():
+                out[i][j] = p
+                out[j][i] = p
+            self._neighbours = out
+        return self._neighbours
+
+    def position(self, claim: Claim) -> int:
+        """The index of ``claim`` (this very object) in ``claims``."""
+        if self._position is None:
+            self._position = {id(c): k for k, c in enumerate(self.claims)}
+        return self._position[id(claim)]
 
 
 def statements(claims: Sequence[Claim], vectors: np.ndarray, encode: Encoder) -> tuple[Statements, dict]:
@@ -86,8 +98,8 @@ def score_pairs(
     pairs = candidates(st, tfidf, model, settings)
     # The judge (a cross-encoder: most of compare's time) runs only on pairs its
     # probability could lift to the lowest threshold a decision uses.
-    unjudged = feature_rows(st, pairs, tfidf, verb_vectors, {})
-    ceiling = model.probabilities(unjudged, judge_ceiling=True)
+    rows = feature_rows(st, pairs, tfidf, verb_vectors, {})
+    ceiling = model.probabilities(rows, judge_ceiling=True)
     floor = min(model.merge, model.reports, model.partial, model.absent)
     to_judge = [
         (i, j)
@@ -108,8 +120,7 @@ def score_pairs(
         ],
         settings.prefilter_cosine,
     )
-    judged = {pair: float(p) for pair, p in zip(to_judge, probs, strict=True)}
-    rows = feature_rows(st, pairs, tfidf, verb_vectors, judged)
+    set_judged(rows, pairs, {pair: float(p) for pair, p in zip(to_judge, probs, strict=True)})
     scores = model.probabilities(rows)
     return FactGraph(claims, {pair: float(p) for pair, p in zip(pairs, scores, strict=True)}, rows)
 

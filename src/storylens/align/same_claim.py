@@ -122,7 +122,7 @@ def _jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
-def _names(text: str) -> set[str]:
+def names_in(text: str) -> set[str]:
     """Capitalised words not at a sentence start: a rough stand-in for named entities."""
     out = set()
     tokens = text.split()
@@ -160,7 +160,7 @@ def pair_features(
     ba = {f"{x} {y}" for x, y in pairwise(wa)}
     bb = {f"{x} {y}" for x, y in pairwise(wb)}
     na, nb = set(_NUMBER.findall(a)), set(_NUMBER.findall(b))
-    ma, mb = _names(a), _names(b)
+    ma, mb = names_in(a), names_in(b)
     token_set = fuzz.token_set_ratio(a.lower(), b.lower()) / 100
     values = {
         "bias": 1.0,

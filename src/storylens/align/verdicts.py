@@ -91,7 +91,6 @@ def judge_verdicts(
 ) -> list[Verdict]:
     """One verdict per fact and article, most confident evidence first."""
     claims = graph.claims
-    index = {id(c): k for k, c in enumerate(claims)}
     neighbours = graph.neighbours()
     by_article: dict[str, list[int]] = {}
     for k, c in enumerate(claims):
@@ -99,7 +98,7 @@ def judge_verdicts(
     against = contradictions(conflicts, facts)
     out = []
     for fact in facts:
-        members = [index[id(c)] for c in fact.claims]
+        members = [graph.position(c) for c in fact.claims]
         partial_of: dict[str, Claim] = {}
         for c in fact.partial:
             partial_of.setdefault(c.article_id, c)
@@ -133,63 +132,62 @@ def judge_verdicts(
     return out
 
 
-def reporting(verdicts: Sequence[Verdict]) -> dict[str, dict[str, str]]:
-    """Fact id -> article id -> verdict."""
-    out: dict[str, dict[str, str]] = {}
-    for v in verdicts:
-        out.setdefault(v.fact, {})[v.article] = v.verdict
-    return out
-
-
 def central(n_articles: int, reports: int) -> bool:
     """A fact most outlets report."""
     return reports * 2 > n_articles
 
 
 def check_invariants(cmp) -> list[str]:
-    """What no comparison may show; an empty list when it holds. Read by the tests and the benchmarks.
+    """What no comparison may show, checked against the scored statements
+    themselves rather than the verdicts' labels; an empty list when it holds.
+    Read by the tests and the benchmarks.
 
-    - a fact "only in X" has no other article that reports it, even in part;
-    - an article that does not report a fact has no statement that agrees with
-      the fact at the ``reports`` threshold, in whatever row that statement is;
-    - an article the summary says leaves a fact out has the verdict ``absent``;
+    - a fact "only in X" has no statement of another article in it, and none
+      that agrees with it at the ``partial`` threshold;
+    - an article said to leave a fact out has no statement in it, and none
+      that agrees with it at the ``reports`` threshold, in whatever row;
     - every evidence span quotes its article's cleaned text.
     """
-    problems = []
+    graph, model = cmp.graph, cmp.fact_model
+    claims, neighbours = graph.claims, graph.neighbours()
     text_of = {a.id: a.text for a in cmp.articles}
-    verdicts = reporting(cmp.verdicts)
-    claims = cmp.graph.claims
-    neighbours = cmp.graph.neighbours()
-    index = {id(c): k for k, c in enumerate(claims)}
-    facts = {f.id: f for f in cmp.claims}
+
+    def strongest(fact: ClaimGroup, article: str) -> tuple[float, int]:
+        """The article's best agreement with the fact (1 for a statement in it), and where."""
+        members = [graph.position(c) for c in fact.claims]
+        inside = [m for m in members if claims[m].article_id == article]
+        if inside:
+            return 1.0, claims[inside[0]].start
+        scored = [
+            (support(k, members, neighbours, claims), claims[k].start)
+            for k, c in enumerate(claims)
+            if c.article_id == article
+        ]
+        return max(scored, default=(0.0, -1))
+
+    problems = []
     for a in cmp.articles:
         for f in cmp.unique_claims(a.id):
-            others = [x for x, v in verdicts[f.id].items() if x != a.id and v in ("reports", "partial")]
-            if others:
-                problems.append(f"{f.id} is only in {a.id} but {', '.join(others)} report it")
+            for other in cmp.articles:
+                if other.id != a.id and (found := strongest(f, other.id))[0] >= model.partial:
+                    problems.append(f"{f.id} is only in {a.id}, yet {other.id}'s statement at {found[1]} states it")
         for f in cmp.omitted_claims(a.id):
-            if verdicts[f.id][a.id] != "absent":
-                problems.append(f"{a.id} leaves out {f.id} but its verdict is {verdicts[f.id][a.id]}")
+            if (found := strongest(f, a.id))[0] >= model.reports:
+                problems.append(f"{a.id} leaves out {f.id}, yet its statement at {found[1]} states it")
     for v in cmp.verdicts:
         for c in v.evidence:
             if text_of[c.article_id][c.start : c.end] != c.text:
                 problems.append(f"evidence of {v.article} on {v.fact} does not quote its text at {c.start}-{c.end}")
-        if v.verdict == "absent":
-            members = [index[id(c)] for c in facts[v.fact].claims]
-            for k, c in enumerate(claims):
-                if c.article_id == v.article and support(k, members, neighbours, claims) >= cmp.fact_model.reports:
-                    problems.append(f"{v.article} does not report {v.fact}, yet its statement at {c.start} agrees")
     return problems
 
 
 def label(fact: ClaimGroup, graph: FactGraph, max_chars: int = 220) -> Claim:
     """The fact's most central statement: in the writer's voice where one is, closest to the others."""
-    index = {id(c): k for k, c in enumerate(graph.claims)}
     neighbours = graph.neighbours()
-    members = [index[id(c)] for c in fact.claims]
+    members = [graph.position(c) for c in fact.claims]
 
     def closeness(c: Claim) -> tuple[bool, bool, float, int]:
-        k = index[id(c)]
+        k = graph.position(c)
         agreement = sum(neighbours[k].get(m, 0.0) for m in members if m != k)
         return (not c.quoted, len(c.text) <= max_chars, agreement, -c.start)
 
