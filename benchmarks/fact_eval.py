@@ -201,7 +201,8 @@ def fact_chains(cmp, by_article: dict[str, list[Sentence]]) -> dict[str, str]:
                 if _spans_in(s, [(c.start, c.end)]):
                     votes.update(s.events)
         if votes:
-            out[g.id] = votes.most_common(1)[0][0]
+            # Ties broken by chain id: set order (string hashing) differs between runs.
+            out[g.id] = max(votes.items(), key=lambda kv: (kv[1], kv[0]))[0]
     return out
 
 
